@@ -1,0 +1,222 @@
+package dev.offload.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a {@link PoolConfig}. Setters only record; {@link #build()} checks every value once, with
+ * the same rules and messages as a config file, and throws {@link ConfigException} naming the file
+ * key (e.g. {@code workers.max}). Nothing is clamped. Not thread-safe.
+ */
+public final class PoolConfigBuilder {
+
+    // Package-private so PoolConfig's constructor can copy them; written only through the setters.
+    int minWorkers = 1;
+    int maxWorkers = Runtime.getRuntime().availableProcessors();
+    Duration idleTimeout = Duration.ofSeconds(60);
+    int maxJobsPerWorker = 0;
+    Duration startTimeout = Duration.ofSeconds(15);
+    String workerHeap = "256m";
+    List<String> workerJvmArgs = new ArrayList<>();
+    Map<String, String> workerEnv = new LinkedHashMap<>();
+    String workerClassPath;
+    Duration heartbeatInterval = Duration.ofMillis(500);
+    Duration heartbeatTimeout = Duration.ofSeconds(10);
+    int queueCapacity = 10_000;
+    Duration jobTimeout = Duration.ZERO;
+    int maxAttempts = 2;
+    Duration cancelGrace = Duration.ofMillis(200);
+    String completion = "executor";
+    String transport = "auto";
+    long maxFrameBytes = 16L << 20;
+    Path shmDir = Path.of("/dev/shm");
+    Duration shmSpin = Duration.ofNanos(20_000);
+    Map<String, String> handlers = new LinkedHashMap<>();
+
+    PoolConfigBuilder() {
+    }
+
+    PoolConfigBuilder(PoolConfig c) {
+        minWorkers = c.minWorkers();
+        maxWorkers = c.maxWorkers();
+        idleTimeout = c.idleTimeout();
+        maxJobsPerWorker = c.maxJobsPerWorker();
+        startTimeout = c.startTimeout();
+        workerHeap = c.workerHeap();
+        workerJvmArgs = new ArrayList<>(c.workerJvmArgs());
+        workerEnv = new LinkedHashMap<>(c.workerEnv());
+        workerClassPath = c.workerClassPath().orElse(null);
+        heartbeatInterval = c.heartbeatInterval();
+        heartbeatTimeout = c.heartbeatTimeout();
+        queueCapacity = c.queueCapacity();
+        jobTimeout = c.jobTimeout();
+        maxAttempts = c.maxAttempts();
+        cancelGrace = c.cancelGrace();
+        completion = c.completion();
+        transport = c.transport();
+        maxFrameBytes = c.maxFrameBytes();
+        shmDir = c.shmDir();
+        shmSpin = c.shmSpin();
+        handlers = new LinkedHashMap<>(c.handlers());
+    }
+
+    /** {@code workers.min}: workers forked at start and kept while idle; {@code >= 0}. */
+    public PoolConfigBuilder minWorkers(int minWorkers) {
+        this.minWorkers = minWorkers;
+        return this;
+    }
+
+    /** {@code workers.max}: {@code >= 1} and {@code >= workers.min}; default: available processors. */
+    public PoolConfigBuilder maxWorkers(int maxWorkers) {
+        this.maxWorkers = maxWorkers;
+        return this;
+    }
+
+    /** {@code workers.idleTimeout}: an extra worker idle this long stops; {@code >= 0}. */
+    public PoolConfigBuilder idleTimeout(Duration idleTimeout) {
+        this.idleTimeout = idleTimeout;
+        return this;
+    }
+
+    /** {@code workers.maxJobs}: a worker is recycled after this many jobs; 0 means never. */
+    public PoolConfigBuilder maxJobsPerWorker(int maxJobsPerWorker) {
+        this.maxJobsPerWorker = maxJobsPerWorker;
+        return this;
+    }
+
+    /** {@code workers.startTimeout}: how long a forked worker has to say hello; {@code > 0}. */
+    public PoolConfigBuilder startTimeout(Duration startTimeout) {
+        this.startTimeout = startTimeout;
+        return this;
+    }
+
+    /** {@code workers.heap}: the worker's {@code -Xmx} as a size ({@code 256m}); {@code 0} leaves the JVM default. */
+    public PoolConfigBuilder workerHeap(String workerHeap) {
+        this.workerHeap = workerHeap;
+        return this;
+    }
+
+    /** {@code workers.jvmArgs}: extra JVM arguments for every worker, in order. */
+    public PoolConfigBuilder workerJvmArgs(List<String> workerJvmArgs) {
+        this.workerJvmArgs = workerJvmArgs == null ? null : new ArrayList<>(workerJvmArgs);
+        return this;
+    }
+
+    /** {@code workers.env}: variables added to every worker's environment (replaces earlier entries). */
+    public PoolConfigBuilder workerEnv(Map<String, String> workerEnv) {
+        this.workerEnv = workerEnv == null ? null : new LinkedHashMap<>(workerEnv);
+        return this;
+    }
+
+    PoolConfigBuilder workerEnv(String name, String value) {
+        if (workerEnv == null) {
+            workerEnv = new LinkedHashMap<>();
+        }
+        workerEnv.put(name, value);
+        return this;
+    }
+
+    /** {@code workers.classPath}: the workers' class path; null (the default) uses the parent's. */
+    public PoolConfigBuilder workerClassPath(String workerClassPath) {
+        this.workerClassPath = workerClassPath;
+        return this;
+    }
+
+    /** {@code workers.heartbeatInterval}: how often a worker proves it is alive; {@code > 0}. */
+    public PoolConfigBuilder heartbeatInterval(Duration heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+        return this;
+    }
+
+    /** {@code workers.heartbeatTimeout}: a worker silent this long is killed; {@code > heartbeatInterval}. */
+    public PoolConfigBuilder heartbeatTimeout(Duration heartbeatTimeout) {
+        this.heartbeatTimeout = heartbeatTimeout;
+        return this;
+    }
+
+    /** {@code queue.capacity}: jobs waiting for a worker before {@code submit} is rejected; {@code >= 1}. */
+    public PoolConfigBuilder queueCapacity(int queueCapacity) {
+        this.queueCapacity = queueCapacity;
+        return this;
+    }
+
+    /** {@code jobs.timeout}: default time limit of a job; zero means none. */
+    public PoolConfigBuilder jobTimeout(Duration jobTimeout) {
+        this.jobTimeout = jobTimeout;
+        return this;
+    }
+
+    /** {@code jobs.maxAttempts}: runs of a job whose worker died, first run included; {@code >= 1}. */
+    public PoolConfigBuilder maxAttempts(int maxAttempts) {
+        this.maxAttempts = maxAttempts;
+        return this;
+    }
+
+    /** {@code jobs.cancelGrace}: how long a cancelled job may stop by itself before its worker is killed. */
+    public PoolConfigBuilder cancelGrace(Duration cancelGrace) {
+        this.cancelGrace = cancelGrace;
+        return this;
+    }
+
+    /**
+     * {@code jobs.completion}: where job futures complete: {@code "executor"} (a callback executor,
+     * safe against slow callbacks) or {@code "direct"} (the transport's reader thread, fastest).
+     */
+    public PoolConfigBuilder completion(String completion) {
+        this.completion = completion;
+        return this;
+    }
+
+    /** {@code transport.kind}: {@code "auto"} (shm, falling back to pipe), {@code "shm"} or {@code "pipe"}. */
+    public PoolConfigBuilder transport(String transport) {
+        this.transport = transport;
+        return this;
+    }
+
+    /** {@code transport.maxFrameBytes}: the largest frame either side accepts; 1k to 1g. */
+    public PoolConfigBuilder maxFrameBytes(long maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
+        return this;
+    }
+
+    /** {@code transport.shm.dir}: where the shared-memory queues live (a tmpfs). */
+    public PoolConfigBuilder shmDir(Path shmDir) {
+        this.shmDir = shmDir;
+        return this;
+    }
+
+    /** {@code transport.shm.spin}: how long a reader spins before it sleeps; 0 to 10ms. */
+    public PoolConfigBuilder shmSpin(Duration shmSpin) {
+        this.shmSpin = shmSpin;
+        return this;
+    }
+
+    /** {@code handlers}: handler name to fully qualified class name (replaces earlier entries). */
+    public PoolConfigBuilder handlers(Map<String, String> handlers) {
+        this.handlers = handlers == null ? null : new LinkedHashMap<>(handlers);
+        return this;
+    }
+
+    /** Adds or replaces one entry of {@code handlers}. */
+    public PoolConfigBuilder handler(String name, String className) {
+        if (handlers == null) {
+            handlers = new LinkedHashMap<>();
+        }
+        handlers.put(name, className);
+        return this;
+    }
+
+    /**
+     * Checks every value and returns the immutable config.
+     *
+     * @throws ConfigException naming the first invalid key, its value and what is allowed
+     */
+    public PoolConfig build() {
+        long heapBytes = Validation.check(this);
+        return new PoolConfig(this, heapBytes);
+    }
+}

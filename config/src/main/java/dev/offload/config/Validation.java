@@ -1,0 +1,182 @@
+package dev.offload.config;
+
+import static dev.offload.config.Units.formatDuration;
+import static dev.offload.config.Units.formatSize;
+import static dev.offload.config.Units.quote;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The rules a {@link PoolConfigBuilder} is checked against, once, in {@code build()}. */
+final class Validation {
+
+    static final List<String> TRANSPORTS = List.of("auto", "shm", "pipe");
+    static final List<String> COMPLETIONS = List.of("executor", "direct");
+
+    private static final Pattern HANDLER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final Pattern CLASS_NAME =
+            Pattern.compile("(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\.)*"
+                    + "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*");
+    private static final long MIN_HEAP = 2L << 20;
+    private static final long MIN_FRAME = 1L << 10;
+    private static final long MAX_FRAME = 1L << 30;
+    private static final Duration MAX_SPIN = Duration.ofMillis(10);
+
+    private Validation() {
+    }
+
+    /** Throws {@link ConfigException} for the first invalid value; returns the worker heap in bytes. */
+    static long check(PoolConfigBuilder b) {
+        atLeast("workers.min", b.minWorkers, 0, "");
+        if (b.maxWorkers < 0 || (b.maxWorkers < 1 && b.maxWorkers >= b.minWorkers)) {
+            atLeast("workers.max", b.maxWorkers, 1, "");
+        }
+        if (b.maxWorkers < b.minWorkers) {
+            throw ConfigException.ofKeys(List.of("workers.max", "workers.min"), String.valueOf(b.maxWorkers),
+                    "workers.max must be >= workers.min (got " + b.maxWorkers + " < " + b.minWorkers + ")");
+        }
+        notNegative("workers.idleTimeout", b.idleTimeout);
+        atLeast("workers.maxJobs", b.maxJobsPerWorker, 0, " (0 = unlimited)");
+        positive("workers.startTimeout", b.startTimeout);
+        long heapBytes = heap(b.workerHeap);
+        strings("workers.jvmArgs", b.workerJvmArgs);
+        environment(b.workerEnv);
+        if (b.workerClassPath != null && b.workerClassPath.isBlank()) {
+            throw new ConfigException("workers.classPath", b.workerClassPath,
+                    "workers.classPath must not be blank (leave it unset to use the parent's class path)");
+        }
+        positive("workers.heartbeatInterval", b.heartbeatInterval);
+        positive("workers.heartbeatTimeout", b.heartbeatTimeout);
+        if (b.heartbeatTimeout.compareTo(b.heartbeatInterval) <= 0) {
+            throw ConfigException.ofKeys(List.of("workers.heartbeatTimeout", "workers.heartbeatInterval"),
+                    formatDuration(b.heartbeatTimeout),
+                    "workers.heartbeatTimeout must be > workers.heartbeatInterval (got "
+                            + formatDuration(b.heartbeatTimeout) + " <= " + formatDuration(b.heartbeatInterval) + ")");
+        }
+        atLeast("queue.capacity", b.queueCapacity, 1, "");
+        notNegative("jobs.timeout", b.jobTimeout);
+        atLeast("jobs.maxAttempts", b.maxAttempts, 1, "");
+        notNegative("jobs.cancelGrace", b.cancelGrace);
+        oneOf("jobs.completion", b.completion, COMPLETIONS);
+        oneOf("transport.kind", b.transport, TRANSPORTS);
+        if (b.maxFrameBytes < MIN_FRAME || b.maxFrameBytes > MAX_FRAME) {
+            throw new ConfigException("transport.maxFrameBytes", formatSize(b.maxFrameBytes),
+                    "transport.maxFrameBytes must be between 1k and 1g (got " + formatSize(b.maxFrameBytes) + ")");
+        }
+        notNull("transport.shm.dir", b.shmDir);
+        if (b.shmDir.toString().isEmpty()) {
+            throw new ConfigException("transport.shm.dir", "", "transport.shm.dir must not be empty");
+        }
+        notNegative("transport.shm.spin", b.shmSpin);
+        if (b.shmSpin.compareTo(MAX_SPIN) > 0) {
+            throw new ConfigException("transport.shm.spin", formatDuration(b.shmSpin),
+                    "transport.shm.spin must be between 0 and 10ms (got " + formatDuration(b.shmSpin) + ")");
+        }
+        handlers(b.handlers);
+        return heapBytes;
+    }
+
+    private static void atLeast(String key, int value, int min, String note) {
+        if (value < min) {
+            throw new ConfigException(key, String.valueOf(value),
+                    key + " must be >= " + min + note + " (got " + value + ")");
+        }
+    }
+
+    private static void notNull(String key, Object value) {
+        if (value == null) {
+            throw new ConfigException(key, null, key + " must not be null");
+        }
+    }
+
+    private static void notNegative(String key, Duration d) {
+        fitsInNanos(key, d);
+        if (d.isNegative()) {
+            throw new ConfigException(key, formatDuration(d), key + " must be >= 0 (got " + formatDuration(d) + ")");
+        }
+    }
+
+    private static void positive(String key, Duration d) {
+        fitsInNanos(key, d);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException(key, formatDuration(d), key + " must be > 0 (got " + formatDuration(d) + ")");
+        }
+    }
+
+    // Everything downstream counts in nanoseconds; ~292 years is the most a long holds.
+    private static void fitsInNanos(String key, Duration d) {
+        notNull(key, d);
+        try {
+            d.toNanos();
+        } catch (ArithmeticException e) {
+            throw new ConfigException(key, d.toString(), key + " is too large (got " + d + ", max ~292 years)");
+        }
+    }
+
+    private static void oneOf(String key, String value, List<String> allowed) {
+        if (value == null || !allowed.contains(value)) {
+            String got = value == null ? "no value" : "unknown value " + quote(value);
+            throw new ConfigException(key, value, key + ": " + got + " (allowed: " + String.join(", ", allowed) + ")");
+        }
+    }
+
+    private static long heap(String text) {
+        notNull("workers.heap", text);
+        long bytes = Units.parseSize(text, "workers.heap");
+        if (bytes != 0 && bytes < MIN_HEAP) {
+            throw new ConfigException("workers.heap", text,
+                    "workers.heap must be 0 (the JVM's default) or at least 2m (got " + text.strip() + ")");
+        }
+        return bytes;
+    }
+
+    private static void strings(String key, List<String> items) {
+        notNull(key, items);
+        for (int i = 0; i < items.size(); i++) {
+            String item = items.get(i);
+            if (item == null || item.isBlank() || item.indexOf('\0') >= 0) {
+                throw new ConfigException(key, item, key + "[" + i + "] must be a non-blank string without NUL (got "
+                        + (item == null ? "null" : quote(item)) + ")");
+            }
+        }
+    }
+
+    private static void environment(Map<String, String> env) {
+        notNull("workers.env", env);
+        for (var e : env.entrySet()) {
+            String name = e.getKey();
+            String key = "workers.env." + name;
+            if (name == null || name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                throw new ConfigException(key, name, "workers.env: " + (name == null ? "null" : quote(name))
+                        + " is not a valid environment variable name (non-empty, no '=' or NUL)");
+            }
+            if (PoolConfig.RESERVED_ENVIRONMENT_VARIABLES.contains(name)) {
+                throw new ConfigException(key, e.getValue(), key + " is reserved for Offload itself (reserved: "
+                        + String.join(", ", PoolConfig.RESERVED_ENVIRONMENT_VARIABLES) + ")");
+            }
+            if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
+                throw new ConfigException(key, e.getValue(), key + " must be a string without NUL (got "
+                        + (e.getValue() == null ? "null" : quote(e.getValue())) + ")");
+            }
+        }
+    }
+
+    private static void handlers(Map<String, String> handlers) {
+        notNull("handlers", handlers);
+        for (var e : handlers.entrySet()) {
+            String name = e.getKey();
+            if (name == null || !HANDLER_NAME.matcher(name).matches()) {
+                throw new ConfigException("handlers." + name, name, "handlers: name " + (name == null ? "null" : quote(name))
+                        + " must match [A-Za-z0-9_.-]+");
+            }
+            String cls = e.getValue();
+            if (cls == null || !CLASS_NAME.matcher(cls).matches()) {
+                throw new ConfigException("handlers." + name, cls, "handlers." + name + ": "
+                        + (cls == null ? "null" : quote(cls))
+                        + " is not a fully qualified Java class name (e.g. com.example.Fibonacci)");
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.offload.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoundTripTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWriteFileStyleKeysAndValuesInToMap() {
+        Map<String, Object> map = PoolConfig.defaults().toMap();
+
+        assertThat(map).containsOnlyKeys("workers", "queue", "jobs", "transport", "handlers");
+        assertThat(map.get("workers")).asInstanceOf(InstanceOfAssertFactories.MAP)
+                .containsEntry("min", 1)
+                .containsEntry("idleTimeout", "60s")
+                .containsEntry("heap", "256m")
+                .containsEntry("heartbeatInterval", "500ms")
+                .doesNotContainKey("classPath");
+        assertThat(map.get("transport").toString()).isEqualTo("{kind=auto, maxFrameBytes=16m, shm={dir=/dev/shm, spin=20us}}");
+        assertThat(map.get("jobs").toString()).isEqualTo("{timeout=0s, maxAttempts=2, cancelGrace=200ms, completion=executor}");
+    }
+
+    @Test
+    void shouldLoadTheDefaultsYamlBackToTheDefaults() throws IOException {
+        Path file = Files.writeString(dir.resolve("defaults.yaml"), PoolConfig.defaults().toYaml());
+
+        assertThat(PoolConfig.load(file, Map.of(), Map.of())).isEqualTo(PoolConfig.defaults());
+    }
+
+    @Test
+    void shouldLoadACustomisedYamlBackToAnEqualConfig() throws IOException {
+        PoolConfig original = PoolConfig.builder()
+                .minWorkers(0).maxWorkers(3).idleTimeout(Duration.ofMinutes(5)).maxJobsPerWorker(7)
+                .startTimeout(Duration.ofMillis(1500)).workerHeap("0")
+                .workerJvmArgs(List.of("-Xss1m", "-Dx=a,b", "-Dquote=\"q\"", "#hash", "- dash", "true", "123"))
+                .workerEnv(Map.of("TZ", "UTC", "N", "0123", "FLAG", "yes", "EMPTY", ""))
+                .workerClassPath("/opt/app/lib/*:/opt/app/classes")
+                .heartbeatInterval(Duration.ofNanos(1_500)).heartbeatTimeout(Duration.ofSeconds(1))
+                .queueCapacity(1).jobTimeout(Duration.ofHours(1)).maxAttempts(1).cancelGrace(Duration.ZERO)
+                .completion("direct").transport("pipe").maxFrameBytes(1500).shmDir(Path.of("/tmp/my shm: dir"))
+                .shmSpin(Duration.ofMillis(10)).handler("fib", "dev.offload.service.demo.Fibonacci")
+                .handler("a.b-c_d", "x.Y$Z")
+                .build();
+        Path file = Files.writeString(dir.resolve("app.yaml"), original.toYaml());
+
+        PoolConfig loaded = PoolConfig.load(file, Map.of(), Map.of());
+
+        assertThat(loaded).isEqualTo(original);
+        assertThat(loaded.toYaml()).isEqualTo(original.toYaml());
+    }
+
+    @Test
+    void shouldReadThisJvmsSystemPropertiesInLoad() throws IOException {
+        Path file = Files.writeString(dir.resolve("app.yaml"), "queue: {capacity: 5}");
+        System.setProperty("offload.queue.capacity", "6");
+        try {
+            assertThat(PoolConfig.load(file).queueCapacity()).isEqualTo(6);
+            assertThat(PoolConfig.fromEnvironment().queueCapacity()).isEqualTo(6);
+        } finally {
+            System.clearProperty("offload.queue.capacity");
+        }
+    }
+}

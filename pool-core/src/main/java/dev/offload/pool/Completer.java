@@ -1,0 +1,115 @@
+package dev.offload.pool;
+
+import dev.offload.worker.PayloadCodec;
+import dev.offload.worker.RemoteError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Settles jobs: decodes results and errors, records latencies and counters, and completes the
+ * caller's future, either directly on the slot thread ({@code jobs.completion: direct}, fastest:
+ * the caller's dependent stages then run on that thread) or on a callback executor
+ * ({@code executor}, the default: a slow {@code thenApply} of the caller's cannot hold up any
+ * other job's result).
+ */
+final class Completer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Completer.class);
+
+    private final Counters counters;
+    private final ExecutorService callbacks;
+    private final Executor deliver;
+
+    Completer(Counters counters, boolean direct) {
+        this.counters = counters;
+        if (direct) {
+            this.callbacks = null;
+            this.deliver = Runnable::run;
+        } else {
+            AtomicInteger n = new AtomicInteger();
+            // Unbounded and caching: a callback that blocks occupies one thread, not the pool's results.
+            this.callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "offload-callback-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.deliver = task -> {
+                try {
+                    callbacks.execute(task);
+                } catch (RejectedExecutionException closing) {
+                    task.run(); // the pool is closing: settle the job here rather than lose it
+                }
+            };
+        }
+    }
+
+    void succeed(Job job, byte[] payload, String workerId) {
+        Object value;
+        try {
+            value = PayloadCodec.decode(payload, job.outputType);
+        } catch (IOException e) {
+            failWith(job, new JobFailedException("cannot decode the result of " + job.describe() + " from worker "
+                    + workerId + " as " + job.outputType.toCanonical() + ": " + e.getMessage(),
+                    e.getClass().getName(), e.getMessage(), ""));
+            return;
+        }
+        if (!job.decide()) {
+            return;
+        }
+        long now = System.nanoTime();
+        counters.runTime.recordNanos(now - job.startedAt);
+        counters.endToEnd.recordNanos(now - job.submittedAt);
+        counters.completed.increment();
+        deliver.execute(() -> job.future.complete(value));
+    }
+
+    void fail(Job job, byte[] payload, String workerId) {
+        RemoteError error = RemoteError.decode(payload);
+        String message = Job.simpleName(job.handler) + " failed on worker " + workerId + " (" + job.describe()
+                + ", attempt " + job.attempts + "): " + error.type()
+                + (error.message() == null ? "" : ": " + error.message());
+        counters.runTime.recordNanos(System.nanoTime() - job.startedAt);
+        failWith(job, new JobFailedException(message, error.type(), error.message(), error.stack()));
+    }
+
+    /** Fails the job unless it is settled already; true if this call settled it. */
+    boolean failWith(Job job, OffloadException failure) {
+        if (!job.decide()) {
+            return false;
+        }
+        counters.failed.increment();
+        counters.endToEnd.recordNanos(System.nanoTime() - job.submittedAt);
+        if (failure instanceof JobTimeoutException) {
+            counters.timeouts.increment();
+        }
+        deliver.execute(() -> job.future.completeExceptionally(failure));
+        return true;
+    }
+
+    /** Progress is delivered on the slot thread, so it always precedes the result. */
+    void progress(Job job, byte[] payload) {
+        if (job.progressListener == null || job.isDone()) {
+            return;
+        }
+        try {
+            job.progressListener.accept(PayloadCodec.decode(payload, PayloadCodec.objectType()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("progress listener of {} failed: {}", job.describe(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (callbacks != null) {
+            callbacks.shutdown();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.offload.pool;
+
+import com.fasterxml.jackson.databind.JavaType;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One submitted job, from admission to its single completion. The {@link JobFuture} decides the
+ * outcome: whichever of result, failure, timeout or cancel completes it first wins, so a job never
+ * completes twice.
+ */
+final class Job {
+    final long id;
+    final long seq;
+    final String handler;
+    final byte[] input;
+    final JavaType outputType;
+    final int priority;
+    final int maxAttempts;
+    final long timeoutNanos;
+    final Consumer<Object> progressListener;
+    final long submittedAt;
+    final JobFuture<Object> future;
+
+    /** Attempts started so far; written by the slot that takes the job (one at a time). */
+    volatile int attempts;
+    /** When the current attempt was handed to a worker (System.nanoTime), 0 while waiting. */
+    volatile long startedAt;
+    /** The slot running the job now, or null. */
+    volatile WorkerSlot slot;
+
+    Job(long id, long seq, String handler, byte[] input, JavaType outputType, int priority, int maxAttempts,
+        Duration timeout, Consumer<Object> progressListener, JobFuture<Object> future) {
+        this.id = id;
+        this.seq = seq;
+        this.handler = handler;
+        this.input = input;
+        this.outputType = outputType;
+        this.priority = priority;
+        this.maxAttempts = maxAttempts;
+        this.timeoutNanos = timeout.toNanos();
+        this.progressListener = progressListener;
+        this.submittedAt = System.nanoTime();
+        this.future = future;
+    }
+
+    private final AtomicBoolean decided = new AtomicBoolean();
+
+    /**
+     * Claims the right to set this job's outcome; true exactly once. The future itself may be
+     * completed later, on the callback executor.
+     */
+    boolean decide() {
+        return decided.compareAndSet(false, true) && !future.isDone();
+    }
+
+    boolean isDone() {
+        return decided.get() || future.isDone();
+    }
+
+    /** The nanoTime deadline, or Long.MAX_VALUE when the job has no timeout. */
+    long deadline() {
+        return timeoutNanos == 0 ? Long.MAX_VALUE : submittedAt + timeoutNanos;
+    }
+
+    String describe() {
+        return "job " + id + " (" + simpleName(handler) + ")";
+    }
+
+    static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.offload.pool;
+
+import java.time.Duration;
+
+/** The job did not finish within its timeout; its worker was told to stop, and killed if it did not. */
+public class JobTimeoutException extends OffloadException {
+    private final Duration timeout;
+
+    public JobTimeoutException(String message, Duration timeout) {
+        super(message);
+        this.timeout = timeout;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+}

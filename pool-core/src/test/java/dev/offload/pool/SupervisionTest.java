@@ -1,0 +1,252 @@
+package dev.offload.pool;
+
+import dev.offload.pool.handlers.Echo;
+import dev.offload.pool.handlers.Halt;
+import dev.offload.pool.handlers.Hang;
+import dev.offload.pool.handlers.Pid;
+import dev.offload.pool.handlers.Sleep;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+/** What the pool does when workers die, hang, are cancelled, or outlive their parent. */
+@ExtendWith(NoLeftovers.class)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SupervisionTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldCompleteEveryJobExactlyOnceWhileWorkersAreKilledAtRandom(String transport) throws Exception {
+        int jobs = 600;
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 2).maxAttempts(20).build())) {
+            AtomicInteger completions = new AtomicInteger();
+            // Workers that have answered a job: past start-up (killing every start-up in a row is
+            // a crash loop, which has its own test).
+            Set<Long> serving = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            List<CompletableFuture<long[]>> futures = new ArrayList<>();
+            for (int i = 0; i < jobs; i++) {
+                CompletableFuture<long[]> f = pool.submit(Pid.class, 5L);
+                f.whenComplete((r, e) -> {
+                    completions.incrementAndGet();
+                    if (r != null) {
+                        serving.add(r[0]);
+                    }
+                });
+                futures.add(f);
+            }
+            ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "offload-test-chaos"));
+            Random random = new Random(42);
+            AtomicInteger kills = new AtomicInteger();
+            chaos.scheduleAtFixedRate(() -> {
+                List<ProcessHandle> workers = serving.stream().map(ProcessHandle::of)
+                        .flatMap(java.util.Optional::stream).filter(ProcessHandle::isAlive).toList();
+                if (!workers.isEmpty()) {
+                    workers.get(random.nextInt(workers.size())).destroyForcibly();
+                    kills.incrementAndGet();
+                }
+            }, 300, 300, TimeUnit.MILLISECONDS);
+            try {
+                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(150, TimeUnit.SECONDS);
+            } finally {
+                chaos.shutdownNow();
+            }
+            assertThat(futures).allSatisfy(f -> assertThat(f.join()[0]).isPositive());
+            await().atMost(Duration.ofSeconds(5)).until(() -> completions.get() == jobs);
+            PoolStats stats = pool.stats();
+            assertThat(stats.completed()).isEqualTo(jobs);
+            assertThat(stats.failed()).isZero();
+            assertThat(kills.get()).isPositive();
+            assertThat(stats.crashes()).isPositive();
+            System.out.printf("chaos[%s]: %d jobs, %d kills, %d crashes seen, %d restarts, all completed once%n",
+                    transport, jobs, kills.get(), stats.crashes(), stats.restarts());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldFailAPoisonJobAfterItsAttemptsAndKeepServing(String transport) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).maxAttempts(2).build())) {
+            Throwable thrown = catchThrowable(() -> pool.submit(Halt.class, "poison").join());
+            assertThat(thrown.getCause()).isInstanceOf(WorkerCrashedException.class)
+                    .hasMessageContaining("exited with code 3").hasMessageContaining("attempt 2 of 2");
+            assertThat(pool.submit(Echo.class, "alive").join()).isEqualTo("alive");
+            assertThat(pool.stats().crashes()).isEqualTo(2);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldTimeOutAHungJobNearItsDeadlineAndReplaceTheWorker(String transport) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).cancelGrace(Duration.ofMillis(100)).build())) {
+            long start = System.nanoTime();
+            CompletableFuture<String> hung = pool.submit(Hang.class, "x", JobOptions.defaults().withTimeout(Duration.ofMillis(500)));
+            Throwable thrown = catchThrowable(hung::join);
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(thrown.getCause()).isInstanceOf(JobTimeoutException.class).hasMessageContaining("timed out after 500 ms");
+            assertThat(elapsedMillis).isBetween(500L, 1_500L);
+            assertThat(pool.submit(Echo.class, "next").join()).isEqualTo("next");
+            assertThat(pool.stats().timeouts()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldFreeTheWorkerWhenARunningJobIsCancelled(String transport) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).cancelGrace(Duration.ofMillis(100)).build())) {
+            long firstPid = pool.submit(Pid.class, 0L).join()[0];
+
+            CompletableFuture<Long> cooperative = pool.submit(Sleep.class, 60_000L);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().busy() == 1);
+            assertThat(cooperative.cancel(true)).isTrue();
+            assertThat(pool.submit(Pid.class, 0L).join()[0]).as("a handler that checks isCancelled keeps its worker").isEqualTo(firstPid);
+
+            CompletableFuture<String> stubborn = pool.submit(Hang.class, "x");
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().busy() == 1);
+            stubborn.cancel(true);
+            assertThat(catchThrowable(stubborn::join)).isInstanceOf(CancellationException.class);
+            assertThat(pool.submit(Pid.class, 0L).join()[0]).as("a handler that ignores the cancel is killed").isNotEqualTo(firstPid);
+            assertThat(pool.stats().cancelled()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldRemoveAWaitingJobWhenItIsCancelled() {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("pipe", 1).build())) {
+            CompletableFuture<Long> running = pool.submit(Sleep.class, 300L);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().busy() == 1);
+            CompletableFuture<String> waiting = pool.submit(Echo.class, "never");
+            assertThat(pool.stats().queued()).isEqualTo(1);
+            waiting.cancel(true);
+            assertThat(pool.stats().queued()).isZero();
+            assertThat(running.join()).isGreaterThanOrEqualTo(300L);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldReplaceAWorkerThatStopsSendingHeartbeats(String transport) throws Exception {
+        var config = TestPools.config(transport, 1).heartbeatInterval(Duration.ofMillis(100))
+                .heartbeatTimeout(Duration.ofMillis(1_000)).build();
+        try (WorkerPool pool = WorkerPool.start(config)) {
+            long pid = pool.submit(Pid.class, 0L).join()[0];
+            CompletableFuture<long[]> job = pool.submit(Pid.class, 3_000L);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().busy() == 1);
+            Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start();
+            assertThat(stop.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            long[] result = job.get(60, TimeUnit.SECONDS);
+            assertThat(result[0]).as("re-run on a new worker").isNotEqualTo(pid);
+            assertThat(pool.stats().crashes()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldLeaveNoWorkerAliveWhenTheParentIsKilled(String transport) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(dev.offload.transport.shm.ChronicleSupport.requiredJvmFlags());
+        cmd.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), OrphanParentMain.class.getName(), transport));
+        Process parent = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Set<Long> workers = new HashSet<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.startsWith("PIDS ")) {
+                // skip anything else the parent prints
+            }
+            assertThat(line).as("the parent's PIDS line").isNotNull();
+            Arrays.stream(line.substring(5).trim().split(" ")).map(Long::parseLong).forEach(workers::add);
+        } finally {
+            parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(workers).hasSize(2);
+        long killedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                workers.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+        System.out.printf("orphans[%s]: workers gone %d ms after the parent's SIGKILL%n", transport, (System.nanoTime() - killedAt) / 1_000_000);
+        // A killed parent cannot clean up after itself; the next pool start sweeps dirs of dead owners.
+        dev.offload.transport.shm.ShmDirectory.sweep(Path.of("/dev/shm"));
+        String prefix = "offload-" + parent.pid() + "-";
+        try (var dirs = Files.list(Path.of("/dev/shm"))) {
+            assertThat(dirs.filter(p -> p.getFileName().toString().startsWith(prefix))).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldGrowOnDemandAndStopIdleWorkersAboveMinAfterIdleTimeout() {
+        var config = TestPools.config("pipe", 1).maxWorkers(2).idleTimeout(Duration.ofMillis(500)).build();
+        try (WorkerPool pool = WorkerPool.start(config)) {
+            assertThat(pool.stats().workers()).isEqualTo(1);
+            var a = pool.submit(Pid.class, 1_000L);
+            var b = pool.submit(Pid.class, 1_000L);
+            assertThat(a.join()[0]).isNotEqualTo(b.join()[0]);
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.stats().workers() == 1);
+            assertThat(pool.stats().crashes()).isZero();
+        }
+    }
+
+    @Test
+    void shouldRecycleAWorkerAfterMaxJobs() {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("pipe", 1).maxJobsPerWorker(3).build())) {
+            Set<Long> pids = new HashSet<>();
+            for (int i = 0; i < 7; i++) {
+                long[] r = pool.submit(Pid.class, 0L).join();
+                assertThat(r[1]).isLessThanOrEqualTo(3);
+                pids.add(r[0]);
+            }
+            assertThat(pids).hasSize(3);
+            assertThat(pool.stats().crashes()).isZero();
+        }
+    }
+
+    @Test
+    void shouldFinishAcceptedJobsOnShutdown() throws Exception {
+        WorkerPool pool = WorkerPool.start(TestPools.config("pipe", 1).build());
+        List<CompletableFuture<Long>> accepted = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            accepted.add(pool.submit(Sleep.class, 50L));
+        }
+        pool.shutdown().get(30, TimeUnit.SECONDS);
+        assertThat(accepted).allSatisfy(f -> assertThat(f.join()).isGreaterThanOrEqualTo(50L));
+        assertThat(pool.submit(Echo.class, "late")).isCompletedExceptionally();
+        assertThat(pool.stats().workers()).isZero();
+        pool.close();
+    }
+
+    @Test
+    void shouldStopRespawningInACrashLoopAndFailWaitingJobsWithTheCause() {
+        var config = TestPools.config("pipe", 0).maxWorkers(1).workerJvmArgs(List.of("-XX:+NoSuchOffloadOption")).build();
+        try (WorkerPool pool = WorkerPool.start(config)) {
+            Throwable thrown = catchThrowable(() -> pool.submit(Echo.class, "x").get(60, TimeUnit.SECONDS));
+            assertThat(thrown.getCause()).isInstanceOf(WorkerCrashedException.class)
+                    .hasMessageContaining("no worker can be started").hasMessageContaining("NoSuchOffloadOption");
+            assertThat(pool.stats().crashLoop()).isTrue();
+            CompletableFuture<String> next = pool.submit(Echo.class, "y");
+            assertThat(next).as("fails fast while no worker can start").isCompletedExceptionally();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.offload.service;
+
+import dev.offload.config.ConfigException;
+import dev.offload.config.PoolConfig;
+import dev.offload.pool.OffloadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code offload serve}: the HTTP front door, until SIGTERM or Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Serves the configured handlers over HTTP until SIGTERM or Ctrl-C.",
+            "  POST /jobs/{name}  runs handler {name} with the JSON body as input, answers its JSON result",
+            "  GET  /health       answers at once: status, workers, busy, queued",
+            "  GET  /stats        the pool's counters and latencies",
+            "Without --config: the built-in defaults and the demo handlers fib, sleep, sha256."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:stopped by SIGTERM or SIGINT", "1:cannot listen or start the workers",
+            "2:invalid config, handler or option"})
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON config; its handlers are what is served")
+    Path configFile;
+
+    @Option(names = "--port", defaultValue = "8080", description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String host;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65_535) {
+            throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535 (got " + port + ")");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        PoolConfig config;
+        try {
+            config = ServiceConfig.load(configFile);
+        } catch (ConfigException e) {
+            err.println("offload: " + e.getMessage());
+            return 2;
+        }
+        try (StopSignals signals = StopSignals.install();
+             OffloadServer server = OffloadServer.start(config, host, port)) {
+            out.println(server.banner());
+            out.flush();
+            String signal = signals.await();
+            LOG.info("{} received: finishing the jobs in flight (up to {} s), then stopping", signal,
+                    OffloadServer.DEFAULT_GRACE.toSeconds());
+        } catch (InvalidHandlerException e) {
+            err.println("offload: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("offload: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            return 1;
+        } catch (OffloadException e) {
+            err.println("offload: " + e.getMessage());
+            return 1;
+        }
+        LOG.info("stopped");
+        return 0;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.offload.service.bench;
+
+import dev.offload.config.ConfigException;
+import dev.offload.config.PoolConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code offload bench}: round-trip latency and throughput of no-op jobs over shm and pipe, side
+ * by side. For careful numbers use the JMH benchmarks; this is the quick look.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Measures job latency and throughput over shm and pipe, side by side.",
+            "No-op jobs: sequential round trips on one worker (HdrHistogram percentiles), then",
+            "throughput with many jobs in flight. Pool settings other than the ones below come",
+            "from --config and -Doffload.* / OFFLOAD_* (e.g. OFFLOAD_JOBS_COMPLETION=direct)."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:measured (a transport that could not start is reported, not an error)",
+            "2:invalid option, config or override"})
+public final class BenchCommand implements Callable<Integer> {
+
+    enum Transports {
+        shm, pipe, both;
+
+        List<String> names() {
+            return this == both ? List.of("shm", "pipe") : List.of(name());
+        }
+    }
+
+    @Option(names = "--transport", defaultValue = "both", paramLabel = "shm|pipe|both",
+            description = "transport(s) to measure (default: ${DEFAULT-VALUE})")
+    Transports transports;
+
+    @Option(names = "--jobs", defaultValue = "10000", description = "measured round trips and throughput jobs (default: ${DEFAULT-VALUE})")
+    int jobs;
+
+    @Option(names = "--payload", defaultValue = "16", paramLabel = "BYTES", description = "input and result size (default: ${DEFAULT-VALUE})")
+    int payloadBytes;
+
+    @Option(names = "--workers", defaultValue = "2", description = "workers for the throughput phase (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--warmup", defaultValue = "5000", description = "unmeasured jobs before each phase (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--in-flight", defaultValue = "256", description = "jobs kept in flight for throughput (default: ${DEFAULT-VALUE})")
+    int inFlight;
+
+    @Option(names = "--json", description = "print a JSON document instead of a table")
+    boolean json;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "pool settings (heap, JVM args, spin...) from a config file; its handlers are ignored")
+    Path configFile;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BenchSettings settings = settings();
+        PrintWriter err = spec.commandLine().getErr();
+        PoolConfig base;
+        try {
+            base = configFile == null ? PoolConfig.fromEnvironment() : PoolConfig.load(configFile);
+        } catch (ConfigException e) {
+            err.println("offload: " + e.getMessage());
+            return 2;
+        }
+        if (payloadBytes > base.maxFrameBytes()) {
+            throw new ParameterException(spec.commandLine(), "--payload must be at most transport.maxFrameBytes ("
+                    + base.maxFrameBytes() + " bytes, got " + payloadBytes + ")");
+        }
+        quietPoolLogs();
+        TransportBench bench = new TransportBench(base, settings, line -> {
+            err.println("bench " + line + "...");
+            err.flush();
+        });
+        List<BenchResult> results = new ArrayList<>();
+        for (String transport : transports.names()) {
+            results.add(bench.run(transport));
+        }
+        BenchReport report = new BenchReport(settings, results);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? report.json() : report.table());
+        out.flush();
+        return 0;
+    }
+
+    private BenchSettings settings() {
+        positive("--jobs", jobs, 1);
+        positive("--payload", payloadBytes, 0);
+        positive("--workers", workers, 1);
+        positive("--warmup", warmup, 0);
+        positive("--in-flight", inFlight, 1);
+        return new BenchSettings(jobs, warmup, payloadBytes, workers, inFlight);
+    }
+
+    private void positive(String option, int value, int min) {
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least " + min + " (got " + value + ")");
+        }
+    }
+
+    /**
+     * Pool start and stop lines would interleave with the progress lines; slf4j-simple reads a
+     * logger's level when the logger is made, so this works for loggers not made yet.
+     */
+    private static void quietPoolLogs() {
+        if (System.getProperty("org.slf4j.simpleLogger.log.dev.offload") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.dev.offload", "warn");
+        }
+    }
+}

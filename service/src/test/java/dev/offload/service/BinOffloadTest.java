@@ -1,0 +1,72 @@
+package dev.offload.service;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** {@code bin/offload} as a real process; skipped until {@code service/target/offload.jar} is built. */
+@ExtendWith(NoLeftovers.class)
+@Timeout(90)
+class BinOffloadTest {
+    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
+    private static final Path SCRIPT = REPO.resolve("bin/offload");
+    private static final Pattern BANNER = Pattern.compile("offload serving on http://127\\.0\\.0\\.1:(\\d+) .*");
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void needsTheJar() {
+        assumeTrue(Files.isRegularFile(REPO.resolve("service/target/offload.jar")), "offload.jar is not built yet");
+    }
+
+    @Test
+    void shouldPrintHelpFromAnyDirectory() throws Exception {
+        Process process = new ProcessBuilder(SCRIPT.toString(), "--help").directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(out).contains("Usage: offload").contains("serve").contains("bench").contains("config");
+    }
+
+    @Test
+    void shouldServeUntilSigtermAndThenExitZero() throws Exception {
+        Path config = Files.writeString(dir.resolve("offload.yaml"), TestConfigs.oneWorkerYaml());
+        Process process = new ProcessBuilder(SCRIPT.toString(), "serve", "--config", config.toString(), "--port", "0")
+                .directory(dir.toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String banner = out.readLine();
+            Matcher m = BANNER.matcher(String.valueOf(banner));
+            assertThat(m.matches()).as("banner: " + banner + "\n" + Files.readString(dir.resolve("stderr.txt"))).isTrue();
+
+            try (Http http = new Http("http://127.0.0.1:" + m.group(1))) {
+                assertThat(http.post("/jobs/fib", "{\"n\": 25}").json()).containsEntry("value", 75025);
+            }
+            process.destroy(); // SIGTERM
+
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(Files.readString(dir.resolve("stderr.txt"))).isZero();
+            assertThat(NoLeftovers.shmLeftovers(process.pid())).isEmpty();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}

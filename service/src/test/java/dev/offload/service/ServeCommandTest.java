@@ -1,0 +1,56 @@
+package dev.offload.service;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code offload serve} refusing to start; serving itself is covered over HTTP and in {@link BinOffloadTest}. */
+@ExtendWith(NoLeftovers.class)
+@Timeout(30)
+class ServeCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldExitTwoNamingTheHandlerAndClassWhenAHandlerCannotLoad() throws IOException {
+        Path config = Files.writeString(dir.resolve("offload.yaml"), TestConfigs.oneWorkerYaml()
+                + "  oops: com.example.Missing\n");
+
+        Cli.Run run = Cli.run("serve", "--config", config.toString(), "--port", "0");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).startsWith("offload: ").contains("handler 'oops'").contains("com.example.Missing");
+        assertThat(NoLeftovers.liveWorkers()).isEmpty();
+    }
+
+    @Test
+    void shouldExitTwoWhenTheHandlerIsNotAJobHandler() throws IOException {
+        Path config = Files.writeString(dir.resolve("offload.yaml"), TestConfigs.oneWorkerYaml()
+                + "  plain: dev.offload.service.handlers.NotAHandler\n");
+
+        Cli.Run run = Cli.run("serve", "--config", config.toString(), "--port", "0");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("handler 'plain'").contains("does not implement");
+    }
+
+    @Test
+    void shouldExitTwoForAnInvalidConfigOrPort() throws IOException {
+        Path config = Files.writeString(dir.resolve("offload.yaml"), "queue: { capacity: 0 }\n");
+
+        Cli.Run badConfig = Cli.run("serve", "--config", config.toString());
+        Cli.Run badPort = Cli.run("serve", "--port", "70000");
+
+        assertThat(badConfig.status()).isEqualTo(2);
+        assertThat(badConfig.err()).startsWith("offload: ").contains("queue.capacity");
+        assertThat(badPort.status()).isEqualTo(2);
+        assertThat(badPort.err()).contains("--port must be between 0 and 65535 (got 70000)");
+    }
+}

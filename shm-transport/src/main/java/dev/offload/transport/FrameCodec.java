@@ -1,0 +1,187 @@
+package dev.offload.transport;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The wire form of a {@link Frame}, shared by every transport. Big-endian:
+ *
+ * <pre>
+ *  0  int   length of the rest of the frame (26 + handler + payload)
+ *  4  short magic 0x0FF1
+ *  6  byte  version (1)
+ *  7  byte  type code
+ *  8  int   flags
+ * 12  long  job id
+ * 20  int   attempt
+ * 24  short handler length (bytes of UTF-8)
+ * 26  int   payload length
+ * 30  handler bytes, then payload bytes
+ * </pre>
+ *
+ * Every length is checked against the limits before anything is allocated, so a corrupt or hostile
+ * header cannot make the reader allocate more than {@code maxFrameBytes}.
+ */
+public final class FrameCodec {
+    public static final int HEADER_BYTES = 30;
+    static final short MAGIC = 0x0FF1;
+    static final byte VERSION = 1;
+    private static final int AFTER_PREFIX = HEADER_BYTES - 4;
+
+    private FrameCodec() {
+    }
+
+    /** Refuses a frame that is over the limit, before anything is written. */
+    public static byte[] checkSendable(Frame frame, long maxFrameBytes) throws FrameTooLargeException {
+        if (frame.payload().length > maxFrameBytes) {
+            throw new FrameTooLargeException(frame.payload().length, maxFrameBytes);
+        }
+        byte[] handler = frame.handler().getBytes(StandardCharsets.UTF_8);
+        if (handler.length > ChannelOptions.MAX_HANDLER_BYTES) {
+            throw new IllegalArgumentException("handler name of " + handler.length + " bytes is over the "
+                    + ChannelOptions.MAX_HANDLER_BYTES + "-byte limit: " + frame.handler().substring(0, 80) + "…");
+        }
+        return handler;
+    }
+
+    /** Bytes the encoded frame occupies. */
+    public static int encodedLength(Frame frame, byte[] handlerBytes) {
+        return HEADER_BYTES + handlerBytes.length + frame.payload().length;
+    }
+
+    /** Writes the header into {@code buf} at its position, advancing it. */
+    public static void writeHeader(Frame frame, byte[] handlerBytes, ByteBuffer buf) {
+        buf.putInt(AFTER_PREFIX + handlerBytes.length + frame.payload().length)
+                .putShort(MAGIC)
+                .put(VERSION)
+                .put(frame.type().code())
+                .putInt(frame.flags())
+                .putLong(frame.jobId())
+                .putInt(frame.attempt())
+                .putShort((short) handlerBytes.length)
+                .putInt(frame.payload().length);
+    }
+
+    /** Encodes a whole frame into {@code buf}, which must have {@link #encodedLength} bytes left. */
+    public static void encode(Frame frame, byte[] handlerBytes, ByteBuffer buf) {
+        writeHeader(frame, handlerBytes, buf);
+        buf.put(handlerBytes).put(frame.payload());
+    }
+
+    /** Writes a frame to a stream (header, handler, payload) without flushing. */
+    public static void write(Frame frame, byte[] handlerBytes, OutputStream out) throws IOException {
+        byte[] header = new byte[HEADER_BYTES];
+        writeHeader(frame, handlerBytes, ByteBuffer.wrap(header));
+        out.write(header);
+        out.write(handlerBytes);
+        out.write(frame.payload());
+    }
+
+    /**
+     * Reads one frame from a stream. A stream that ends before the first byte of a frame is a
+     * {@link ChannelClosedException}; one that ends inside a frame is a {@link CorruptFrameException}.
+     */
+    public static Frame read(InputStream in, long maxFrameBytes, String source) throws IOException {
+        byte[] header = new byte[HEADER_BYTES];
+        int got = readFully(in, header, 0, HEADER_BYTES);
+        if (got == 0) {
+            throw new ChannelClosedException(source + ": peer closed the stream");
+        }
+        if (got < HEADER_BYTES) {
+            throw new CorruptFrameException(source + ": stream ended inside a frame header (after "
+                    + got + " of " + HEADER_BYTES + " bytes)");
+        }
+        Header h = parseHeader(ByteBuffer.wrap(header), maxFrameBytes, source);
+        byte[] handler = new byte[h.handlerLength];
+        byte[] payload = h.payloadLength == 0 ? Frame.NO_PAYLOAD : new byte[h.payloadLength];
+        int body = readFully(in, handler, 0, handler.length) + readFully(in, payload, 0, payload.length);
+        if (body < handler.length + payload.length) {
+            throw new CorruptFrameException(source + ": stream ended inside a " + h.type + " frame (got "
+                    + body + " of " + (handler.length + payload.length) + " body bytes)");
+        }
+        return h.toFrame(handler, payload);
+    }
+
+    /** Decodes one frame held whole in {@code buf} from its position. */
+    public static Frame decode(ByteBuffer buf, long maxFrameBytes, String source) throws CorruptFrameException {
+        if (buf.remaining() < HEADER_BYTES) {
+            throw new CorruptFrameException(source + ": " + buf.remaining() + " bytes is too short for a frame header ("
+                    + HEADER_BYTES + " bytes)");
+        }
+        Header h = parseHeader(buf, maxFrameBytes, source);
+        if (buf.remaining() < h.handlerLength + h.payloadLength) {
+            throw new CorruptFrameException(source + ": " + h.type + " frame declares "
+                    + (h.handlerLength + h.payloadLength) + " body bytes but holds " + buf.remaining());
+        }
+        byte[] handler = new byte[h.handlerLength];
+        byte[] payload = h.payloadLength == 0 ? Frame.NO_PAYLOAD : new byte[h.payloadLength];
+        buf.get(handler).get(payload);
+        return h.toFrame(handler, payload);
+    }
+
+    private static Header parseHeader(ByteBuffer buf, long maxFrameBytes, String source) throws CorruptFrameException {
+        int rest = buf.getInt();
+        short magic = buf.getShort();
+        byte version = buf.get();
+        byte code = buf.get();
+        if (magic != MAGIC) {
+            throw new CorruptFrameException(String.format(
+                    "%s: garbage on the channel: expected frame magic 0x%04x, got 0x%04x (first bytes %08x)",
+                    source, MAGIC, magic, rest));
+        }
+        if (version != VERSION) {
+            throw new CorruptFrameException(source + ": frame version " + version + " is not supported (expected "
+                    + VERSION + "): parent and worker run different Offload versions?");
+        }
+        FrameType type = FrameType.ofCode(code);
+        if (type == null) {
+            throw new CorruptFrameException(source + ": unknown frame type code " + code);
+        }
+        int flags = buf.getInt();
+        long jobId = buf.getLong();
+        int attempt = buf.getInt();
+        int handlerLength = Short.toUnsignedInt(buf.getShort());
+        int payloadLength = buf.getInt();
+        if (handlerLength > ChannelOptions.MAX_HANDLER_BYTES) {
+            throw new CorruptFrameException(source + ": " + type + " frame declares a handler name of "
+                    + handlerLength + " bytes (limit " + ChannelOptions.MAX_HANDLER_BYTES + ")");
+        }
+        if (payloadLength < 0 || payloadLength > maxFrameBytes) {
+            throw new CorruptFrameException(source + ": " + type + " frame declares a payload of "
+                    + Integer.toUnsignedString(payloadLength) + " bytes, over transport.maxFrameBytes ("
+                    + maxFrameBytes + ")");
+        }
+        if (rest != AFTER_PREFIX + handlerLength + payloadLength) {
+            throw new CorruptFrameException(source + ": " + type + " frame length prefix " + rest
+                    + " does not match its header (" + (AFTER_PREFIX + handlerLength + payloadLength) + ")");
+        }
+        return new Header(type, flags, jobId, attempt, handlerLength, payloadLength);
+    }
+
+    private static int readFully(InputStream in, byte[] buf, int off, int len) throws IOException {
+        int total = 0;
+        while (total < len) {
+            int n;
+            try {
+                n = in.read(buf, off + total, len - total);
+            } catch (EOFException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    private record Header(FrameType type, int flags, long jobId, int attempt, int handlerLength, int payloadLength) {
+        Frame toFrame(byte[] handler, byte[] payload) {
+            return new Frame(type, jobId, attempt, new String(handler, StandardCharsets.UTF_8), flags, payload);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.offload.transport.shm;
+
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameCodec;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Writes frames into one direction's queue, one Chronicle document per frame, in the wire form of
+ * {@link FrameCodec} (so a document is exactly the bytes the pipe transport would send).
+ *
+ * <p>Not thread-safe: the owning channel calls {@link #append} and {@link #close} under its send
+ * lock. Chronicle's own single-thread check is off because that lock, not a fixed thread, is what
+ * serialises the appender. No garbage per frame: the header goes through one reused buffer.
+ */
+final class FrameAppender implements AutoCloseable {
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_BYTES);
+
+    FrameAppender(Path queueDir, long maxFrameBytes) {
+        this.queue = ShmQueues.open(queueDir, maxFrameBytes);
+        try {
+            this.appender = queue.createAppender();
+            appender.singleThreadedCheckDisabled(true);
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Appends one frame; it is visible to the reader when this returns. Chronicle publishes the
+     * document by writing its length header last with a release store: readers that see the header
+     * see the bytes.
+     */
+    void append(Frame frame, byte[] handlerBytes) {
+        header.clear();
+        FrameCodec.writeHeader(frame, handlerBytes, header);
+        DocumentContext dc = appender.writingDocument();
+        try {
+            Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(header.array(), 0, FrameCodec.HEADER_BYTES);
+            bytes.write(handlerBytes);
+            bytes.write(frame.payload());
+        } catch (RuntimeException e) {
+            dc.rollbackOnClose();
+            throw e;
+        } finally {
+            dc.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            appender.close();
+        } finally {
+            queue.close();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.offload.transport.shm;
+
+import dev.offload.transport.CorruptFrameException;
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameCodec;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads frames from one direction's queue, and deletes the cycle files it has finished with.
+ *
+ * <p>Not thread-safe: the owning channel calls it under its read lock.
+ *
+ * <p>Deleting: this tailer is the queue's only reader, and it moves to cycle {@code c + 1} only
+ * after the writer has finished cycle {@code c} (written its end-of-cycle marker and started the
+ * next file). So when the tailer's cycle changes, every older cycle file is done with on both
+ * sides and is deleted. The writer may still have an old file mapped; on Linux unlinking a mapped
+ * file is safe, and tmpfs frees the pages when the last mapping goes.
+ */
+final class FrameTailer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameTailer.class);
+    /** Frames up to this size are decoded through one reused buffer; bigger ones get their own. */
+    private static final int RETAINED_BUFFER_BYTES = 64 * 1024;
+    private static final String CYCLE_FILE_SUFFIX = ".cq4";
+
+    private final Path queueDir;
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final long maxFrameBytes;
+    private final long maxDocumentBytes;
+    private final String source;
+    private ByteBuffer scratch = ByteBuffer.allocate(1024);
+    private int cycle = Integer.MIN_VALUE;
+
+    FrameTailer(Path queueDir, long maxFrameBytes, String source) {
+        this.queueDir = queueDir;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxDocumentBytes = ShmQueues.maxDocumentBytes(maxFrameBytes);
+        this.source = source;
+        this.queue = ShmQueues.open(queueDir, maxFrameBytes);
+        try {
+            this.tailer = queue.createTailer();
+            // The channel's read lock, not a fixed thread, serialises this tailer.
+            tailer.singleThreadedCheckDisabled(true);
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+    }
+
+    /** The next frame, or null when the writer has not published one yet. Never blocks. */
+    Frame poll() throws CorruptFrameException {
+        Frame frame;
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return null;
+            }
+            frame = decode(dc.wire().bytes());
+        }
+        int now = tailer.cycle();
+        if (now != cycle) {
+            cycle = now;
+            deleteFinishedCycles();
+        }
+        return frame;
+    }
+
+    private Frame decode(Bytes<?> bytes) throws CorruptFrameException {
+        long length = bytes.readRemaining();
+        if (length > maxDocumentBytes) {
+            // Checked before allocating: a hostile or corrupt document must not size our buffers.
+            throw new CorruptFrameException(source + ": a document of " + length + " bytes is larger than any frame "
+                    + "within transport.maxFrameBytes (" + maxFrameBytes + ") can be");
+        }
+        int len = (int) length;
+        ByteBuffer buf = buffer(len);
+        int read = bytes.read(buf.array(), 0, len);
+        buf.limit(Math.max(read, 0));
+        Frame frame = FrameCodec.decode(buf, maxFrameBytes, source);
+        if (buf.hasRemaining()) {
+            throw new CorruptFrameException(source + ": " + buf.remaining() + " stray bytes after a " + frame.type()
+                    + " frame in one document");
+        }
+        return frame;
+    }
+
+    private ByteBuffer buffer(int length) {
+        if (length > scratch.capacity()) {
+            if (length > RETAINED_BUFFER_BYTES) {
+                return ByteBuffer.allocate(length);
+            }
+            scratch = ByteBuffer.allocate(RETAINED_BUFFER_BYTES);
+        }
+        return scratch.clear();
+    }
+
+    private void deleteFinishedCycles() {
+        File current = tailer.currentFile();
+        if (current == null) {
+            return;
+        }
+        // Cycle file names are fixed-width timestamps, so name order is cycle order.
+        String currentName = current.getName();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(queueDir, "*" + CYCLE_FILE_SUFFIX)) {
+            for (Path file : files) {
+                if (file.getFileName().toString().compareTo(currentName) < 0) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            // Not fatal: the pool deletes its whole directory on close.
+            LOG.debug("{}: could not delete finished cycle files in {}", source, queueDir, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            tailer.close();
+        } finally {
+            queue.close();
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package dev.offload.transport.shm;
+
+import dev.offload.transport.Channel;
+import dev.offload.transport.ChannelClosedException;
+import dev.offload.transport.ChannelException;
+import dev.offload.transport.ChannelOptions;
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link Channel} over shared memory: per worker, two Chronicle queues on tmpfs (parent→worker
+ * and worker→parent, each with a single writer), a mapped {@link ControlBlock}, and the worker's
+ * stdin/stdout pipe pair as a {@link Doorbell} that carries single wake-up bytes, never frames.
+ *
+ * <p>Sync is semaphore-style. A reader polls its queue, spins for at most
+ * {@link ChannelOptions#spinNanos()} (if the JVM-wide {@link SpinGate} lets it), then announces
+ * that it sleeps, re-checks the queue and blocks on the doorbell. A writer appends and rings only
+ * a reader that announced: hot, a frame costs a Chronicle append and read; idle, a blocked reader
+ * costs no CPU.
+ *
+ * <p>Threading: {@link #send} from any thread (serialised by the send lock, which owns the
+ * appender); {@link #receive}/{@link #poll} from one reader thread at a time (the read lock owns
+ * the tailer, and is never held while blocked); {@link #close} from any thread, idempotent.
+ *
+ * <p>Files in a worker directory: {@code p2w/} and {@code w2p/} (the queues), {@code control}.
+ */
+public final class ShmChannel implements Channel {
+    private static final Logger LOG = LoggerFactory.getLogger(ShmChannel.class);
+    static final String CONTROL_FILE = "control";
+
+    private final String name;
+    private final ChannelOptions options;
+    private final SpinGate gate;
+    private final Direction inbound;
+    private final Direction outbound;
+    private final ControlBlock control;
+    private final FrameAppender appender;
+    private final FrameTailer tailer;
+    private final Doorbell doorbell;
+    private final Object sendLock = new Object();
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ShmChannel(String name, ChannelOptions options, SpinGate gate, Direction inbound, ControlBlock control,
+                       FrameAppender appender, FrameTailer tailer, Doorbell doorbell) {
+        this.name = name;
+        this.options = options;
+        this.gate = gate;
+        this.inbound = inbound;
+        this.outbound = inbound == Direction.P2W ? Direction.W2P : Direction.P2W;
+        this.control = control;
+        this.appender = appender;
+        this.tailer = tailer;
+        this.doorbell = doorbell;
+    }
+
+    /**
+     * Parent, before forking the worker: makes {@code workerDir} (0700) with both queues and the
+     * control block. A directory left by an earlier worker of the same id is emptied first, so that
+     * a new worker never reads its predecessor's frames; no live process may still be using it.
+     */
+    public static void prepare(Path workerDir) throws IOException {
+        checkJvm();
+        ShmFiles.recreateDirectory(workerDir);
+        for (Direction d : Direction.values()) {
+            Path queueDir = ShmQueues.queueDir(workerDir, d);
+            ShmFiles.createPrivateDirectory(queueDir);
+            // Creates the queue's metadata with our roll cycle now, so the two sides never race to.
+            ShmQueues.open(queueDir, 1).close();
+        }
+        ControlBlock.create(workerDir.resolve(CONTROL_FILE));
+    }
+
+    /** Parent side: writes p2w, reads w2p; the worker's stdout is our doorbell, its stdin the peer's. */
+    public static ShmChannel openParentSide(Path workerDir, InputStream fromWorker, OutputStream toWorker,
+                                            ChannelOptions options, String name) throws IOException {
+        return open(workerDir, Direction.W2P, fromWorker, toWorker, options, name, SpinGate.shared());
+    }
+
+    /** Worker side: writes w2p, reads p2w; stdin is our doorbell, stdout the parent's. */
+    public static ShmChannel openWorkerSide(Path workerDir, InputStream stdin, OutputStream stdout,
+                                            ChannelOptions options, String name) throws IOException {
+        return open(workerDir, Direction.P2W, stdin, stdout, options, name, SpinGate.shared());
+    }
+
+    static ShmChannel open(Path workerDir, Direction inbound, InputStream doorbellIn, OutputStream doorbellOut,
+                           ChannelOptions options, String name, SpinGate gate) throws IOException {
+        Objects.requireNonNull(doorbellIn, "doorbellIn");
+        Objects.requireNonNull(doorbellOut, "doorbellOut");
+        checkJvm();
+        ShmQueues.checkSupported(options);
+        Direction outbound = inbound == Direction.P2W ? Direction.W2P : Direction.P2W;
+        // The control block first: it fails clearly when prepare() did not run or the pool's
+        // directory is gone, before Chronicle would quietly re-create the queue folders.
+        ControlBlock control = ControlBlock.open(workerDir.resolve(CONTROL_FILE));
+        for (Direction d : Direction.values()) {
+            if (!Files.isDirectory(ShmQueues.queueDir(workerDir, d))) {
+                throw new ChannelException(name + ": queue directory " + ShmQueues.queueDir(workerDir, d)
+                        + " is missing: was ShmChannel.prepare(" + workerDir + ") called?");
+            }
+        }
+        FrameAppender appender = null;
+        FrameTailer tailer = null;
+        try {
+            appender = new FrameAppender(ShmQueues.queueDir(workerDir, outbound), options.maxFrameBytes());
+            tailer = new FrameTailer(ShmQueues.queueDir(workerDir, inbound), options.maxFrameBytes(), name);
+            Doorbell doorbell = new Doorbell(doorbellIn, doorbellOut, name);
+            return new ShmChannel(name, options, gate, inbound, control, appender, tailer, doorbell);
+        } catch (RuntimeException e) {
+            ShmFiles.closeAll(LOG, name, Arrays.asList(appender, tailer));
+            throw new ChannelException(name + ": cannot open the shm queues in " + workerDir + ": " + e, e);
+        }
+    }
+
+    private static void checkJvm() throws ChannelException {
+        // Before any Chronicle class initialises: it reads these properties in static initialisers.
+        ChronicleSupport.quietChronicle();
+        List<String> missing = ChronicleSupport.missingJvmFlags();
+        if (!missing.isEmpty()) {
+            throw new ChannelException("the shm transport needs these JVM flags for Chronicle Queue: "
+                    + String.join(" ", missing));
+        }
+    }
+
+    @Override
+    public void send(Frame frame) throws IOException {
+        byte[] handler = FrameCodec.checkSendable(frame, options.maxFrameBytes());
+        synchronized (sendLock) {
+            ensureOpen();
+            try {
+                appender.append(frame, handler);
+            } catch (RuntimeException e) {
+                throw new ChannelException(name + ": could not append a " + frame.type() + " frame to the shm queue", e);
+            }
+            // Dekker, writer half: [publish frame] fence [read reader's flag]. The reader does
+            // [set flag] fence [read queue]. Chronicle publishes the document with a release store,
+            // which a later load may overtake (store-load reordering, even on x86), so without this
+            // full fence we could read the flag as 0 from before the reader set it while the reader
+            // re-checks the queue and misses our frame: both would wait, a lost wake-up. With the
+            // fences on both sides at least one of us sees the other's write: either the reader's
+            // re-check finds the frame, or we see the flag and ring.
+            VarHandle.fullFence();
+            if (control.claimSleeper(outbound)) {
+                control.countRing(outbound);
+                try {
+                    doorbell.ring();
+                } catch (IOException e) {
+                    throw new ChannelClosedException(name + ": peer closed the doorbell (" + e.getMessage() + ")");
+                }
+            }
+        }
+    }
+
+    @Override
+    public Frame receive() throws IOException {
+        Frame frame = pollAndSpin();
+        if (frame != null) {
+            return frame;
+        }
+        while (true) {
+            // Dekker, reader half: the CAS that sets the flag is sequentially consistent, so the
+            // re-check below cannot read the queue from before the flag was visible (see send()).
+            control.announceSleep(inbound);
+            frame = poll();
+            if (frame == null) {
+                control.countSleep(inbound);
+                try {
+                    doorbell.await();
+                } catch (InterruptedIOException e) {
+                    control.cancelSleep(inbound);
+                    throw e;
+                }
+                ensureOpen();
+                frame = poll();
+                if (frame == null) {
+                    if (doorbell.peerGone()) {
+                        control.cancelSleep(inbound);
+                        throw peerGone();
+                    }
+                    // A stale ring: a writer claimed an earlier sleep that our re-check had already
+                    // ended. Harmless; the flag is still set (or set again above) and we wait again.
+                    control.countSpuriousWakeup(inbound);
+                    continue;
+                }
+                control.countWakeup(inbound);
+            }
+            // If the writer cleared the flag first it has rung or will ring: that byte becomes one
+            // spurious wake-up next time. Clearing it here saves the writer a needless ring.
+            control.cancelSleep(inbound);
+            return frame;
+        }
+    }
+
+    /** One poll, then up to spinNanos of polling if the spin gate has room. */
+    private Frame pollAndSpin() throws IOException {
+        readLock.lock();
+        try {
+            Frame frame = pollLocked();
+            if (frame != null || options.spinNanos() == 0 || !gate.tryEnter()) {
+                return frame;
+            }
+            try {
+                long deadline = System.nanoTime() + options.spinNanos();
+                do {
+                    Thread.onSpinWait();
+                    frame = pollLocked();
+                } while (frame == null && !closed.get() && System.nanoTime() - deadline < 0);
+                return frame;
+            } finally {
+                gate.exit();
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public Frame poll() throws IOException {
+        readLock.lock();
+        try {
+            return pollLocked();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private Frame pollLocked() throws IOException {
+        ensureOpen();
+        try {
+            return tailer.poll();
+        } catch (RuntimeException e) {
+            throw new ChannelException(name + ": could not read the shm queue", e);
+        }
+    }
+
+    private ChannelClosedException peerGone() {
+        IOException failure = doorbell.failure();
+        return new ChannelClosedException(name + ": peer closed the channel"
+                + (failure == null ? "" : " (doorbell failed: " + failure + ")"));
+    }
+
+    private void ensureOpen() throws ChannelClosedException {
+        if (closed.get()) {
+            throw new ChannelClosedException(name + ": channel closed");
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "shm";
+    }
+
+    /** Slow-path counts of the direction this side reads. */
+    public DoorbellCounters inboundCounters() {
+        return control.counters(inbound);
+    }
+
+    /** Slow-path counts of the direction this side writes. */
+    public DoorbellCounters outboundCounters() {
+        return control.counters(outbound);
+    }
+
+    /**
+     * Wakes our reader (it throws {@link ChannelClosedException}), gives the peer EOF on its
+     * doorbell, then closes the queues once no send or poll is using them. Never unmaps memory
+     * another thread might still touch: sends wait for the send lock, polls for the read lock.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        doorbell.close();
+        synchronized (sendLock) {
+            ShmFiles.closeAll(LOG, name, List.of(appender));
+        }
+        readLock.lock();
+        try {
+            ShmFiles.closeAll(LOG, name, List.of(tailer));
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ShmChannel[" + name + "]";
+    }
+}

@@ -1,0 +1,36 @@
+package dev.offload.transport.shm;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SpinGateTest {
+
+    @Test
+    void shouldAdmitUpToItsPermits() {
+        SpinGate gate = new SpinGate(2);
+        assertThat(gate.tryEnter()).isTrue();
+        assertThat(gate.tryEnter()).isTrue();
+        assertThat(gate.tryEnter()).isFalse();
+        gate.exit();
+        assertThat(gate.spinning()).isEqualTo(1);
+        assertThat(gate.tryEnter()).isTrue();
+    }
+
+    @Test
+    void aZeroGateShouldNeverLetAnyoneSpin() {
+        assertThat(new SpinGate(0).tryEnter()).isFalse();
+    }
+
+    @Test
+    void theSharedGateShouldLeaveACoreFree() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(SpinGate.shared().permits()).isEqualTo(Math.max(1, cores - 1));
+    }
+
+    @Test
+    void shouldRefuseNegativePermits() {
+        assertThatThrownBy(() -> new SpinGate(-1)).hasMessageContaining("-1");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.offload.launcher;
+
+import dev.offload.config.PoolConfig;
+import dev.offload.transport.Channel;
+import dev.offload.transport.ChannelOptions;
+import dev.offload.transport.ChannelSpec;
+import dev.offload.transport.Channels;
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameType;
+import dev.offload.transport.shm.ShmChannel;
+import dev.offload.worker.Hello;
+import dev.offload.worker.WorkerProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Forks worker JVMs and completes their HELLO handshake. {@link #launch} blocks for as long as a
+ * JVM takes to start: call it from a pool's own thread, never from a caller's.
+ */
+public final class WorkerLauncher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerLauncher.class);
+
+    private final PoolConfig config;
+    private final TransportSelection transport;
+    private final ChannelOptions channelOptions;
+    private final String token = newToken();
+    private final ScheduledExecutorService timer;
+    private final AtomicBoolean warnedFallback = new AtomicBoolean();
+
+    public WorkerLauncher(PoolConfig config, TransportSelection transport) {
+        this.config = config;
+        this.transport = transport;
+        this.channelOptions = new ChannelOptions(config.maxFrameBytes(), config.shmSpin().toNanos());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "offload-launch-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts worker {@code id} and returns it once it said HELLO. */
+    public WorkerProcess launch(String id) throws IOException {
+        if (transport.kind().equals("shm")) {
+            try {
+                return start(id, true);
+            } catch (WorkerStartException e) {
+                if (e.exitCode() != WorkerProtocol.EXIT_SHM_UNAVAILABLE || !transport.mayFallBack()) {
+                    throw e;
+                }
+                if (warnedFallback.compareAndSet(false, true)) {
+                    LOG.warn("transport auto: worker {} could not open shared memory, running it over pipes: {}",
+                            id, e.getMessage());
+                }
+            }
+        }
+        return start(id, false);
+    }
+
+    private WorkerProcess start(String id, boolean shm) throws IOException {
+        Path shmDir = shm ? transport.shmDirectory().workerDir(id) : null;
+        ChannelSpec spec = shm ? ChannelSpec.shm(shmDir, channelOptions) : ChannelSpec.pipe(channelOptions);
+        if (shm) {
+            ShmChannel.prepare(shmDir);
+        }
+        ProcessBuilder builder = new ProcessBuilder(WorkerCommand.command(config));
+        builder.environment().clear();
+        builder.environment().putAll(WorkerCommand.environment(config, id, spec.format(), token));
+        Process process = builder.start();
+        StderrPump stderr = StderrPump.start(process.getErrorStream(), id);
+        String name = "worker " + id;
+        Channel channel = null;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = timer.schedule(() -> {
+            timedOut.set(true);
+            process.destroyForcibly();
+        }, config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            channel = Channels.openParentSide(spec, process.getInputStream(), process.getOutputStream(), name);
+            Frame hello = channel.receive();
+            checkHello(id, hello);
+            deadline.cancel(false);
+            return new WorkerProcess(id, process, channel, stderr, shmDir);
+        } catch (IOException | RuntimeException e) {
+            deadline.cancel(false);
+            process.destroyForcibly();
+            if (channel != null) {
+                channel.close();
+            }
+            int exit = exitCode(process);
+            List<String> tail = stderr.tail(1_000);
+            WorkerProcess.deleteQuietly(shmDir);
+            String what = timedOut.get()
+                    ? "did not say HELLO within workers.startTimeout (" + config.startTimeout().toMillis() + " ms)"
+                    : exit >= 0 ? ExitStatus.describe(exit) + " during start-up" : "failed its handshake: " + e.getMessage();
+            throw new WorkerStartException("worker " + id + " " + what, timedOut.get() ? -1 : exit, tail);
+        }
+    }
+
+    private void checkHello(String id, Frame frame) throws IOException {
+        if (frame.type() != FrameType.HELLO) {
+            throw new IOException("expected HELLO from worker " + id + ", got " + frame);
+        }
+        Hello hello = Hello.decode(frame.payload());
+        if (!token.equals(hello.token())) {
+            throw new IOException("worker " + id + " echoed a wrong pool token");
+        }
+    }
+
+    private static int exitCode(Process process) {
+        try {
+            return process.waitFor(5, TimeUnit.SECONDS) ? process.exitValue() : -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public String transportKind() {
+        return transport.kind();
+    }
+
+    static String newToken() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

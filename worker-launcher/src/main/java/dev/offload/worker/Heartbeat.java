@@ -1,0 +1,65 @@
+package dev.offload.worker;
+
+import dev.offload.transport.Channel;
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameType;
+
+import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sends HEARTBEAT frames while a job runs, so the parent can tell a slow job from a frozen JVM.
+ * Idle workers stay silent: the parent reads a worker's channel only while it has a job there.
+ */
+final class Heartbeat implements AutoCloseable {
+    private final Channel channel;
+    private final long intervalNanos;
+    private final Thread thread;
+    /** Job id of the running job, 0 when idle. Written by the main thread, read by the beat thread. */
+    private volatile long jobId;
+    private volatile int attempt;
+    private volatile boolean closed;
+
+    Heartbeat(Channel channel, long intervalMillis) {
+        this.channel = channel;
+        this.intervalNanos = Math.max(1, intervalMillis) * 1_000_000L;
+        this.thread = new Thread(this::beat, "offload-heartbeat");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    void busy(long jobId, int attempt) {
+        this.attempt = attempt;
+        this.jobId = jobId;
+        LockSupport.unpark(thread);
+    }
+
+    void idle() {
+        this.jobId = 0;
+    }
+
+    private void beat() {
+        while (!closed) {
+            long job = jobId;
+            if (job == 0) {
+                LockSupport.park(this);
+                continue;
+            }
+            LockSupport.parkNanos(this, intervalNanos);
+            job = jobId;
+            if (job != 0 && !closed) {
+                try {
+                    channel.send(Frame.of(FrameType.HEARTBEAT, job, attempt, Frame.NO_PAYLOAD));
+                } catch (IOException e) {
+                    return; // the channel is gone; the main thread finds out on its own
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(thread);
+    }
+}

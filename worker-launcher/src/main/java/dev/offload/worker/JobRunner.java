@@ -1,0 +1,73 @@
+package dev.offload.worker;
+
+import dev.offload.transport.Channel;
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameTooLargeException;
+import dev.offload.transport.FrameType;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import java.io.IOException;
+
+/** Runs one JOB frame on the worker's main thread and answers RESULT or ERROR. */
+final class JobRunner {
+    private final Channel channel;
+    private final Inbox inbox;
+    private final HandlerRegistry handlers;
+    private final Heartbeat heartbeat;
+
+    JobRunner(Channel channel, Inbox inbox, HandlerRegistry handlers, Heartbeat heartbeat) {
+        this.channel = channel;
+        this.inbox = inbox;
+        this.handlers = handlers;
+        this.heartbeat = heartbeat;
+    }
+
+    void run(Frame job) throws IOException {
+        WorkerJobContext context = new WorkerJobContext(channel, inbox, job.jobId(), job.attempt());
+        Frame answer;
+        heartbeat.busy(job.jobId(), job.attempt());
+        try {
+            HandlerRegistry.Loaded loaded = handlers.get(job.handler());
+            Object input = decodeInput(job, loaded);
+            Object output = loaded.handler().handle(input, context);
+            answer = Frame.of(FrameType.RESULT, job.jobId(), job.attempt(), PayloadCodec.encode(output));
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
+                throw (VirtualMachineError) t; // OutOfMemoryError and friends: let the JVM die
+            }
+            answer = error(job, t);
+        } finally {
+            heartbeat.idle();
+        }
+        try {
+            channel.send(answer);
+        } catch (FrameTooLargeException e) {
+            channel.send(error(job, new FrameTooLargeException(e.size(), e.limit())));
+        }
+    }
+
+    private static Object decodeInput(Frame job, HandlerRegistry.Loaded loaded) throws InputDecodingException {
+        try {
+            return PayloadCodec.decode(job.payload(), loaded.types().input());
+        } catch (IOException e) {
+            throw new InputDecodingException("cannot decode the input of " + job.handler() + " as "
+                    + loaded.types().input().toCanonical() + ": " + describe(e), e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+    }
+
+    private static Frame error(Frame job, Throwable t) {
+        return Frame.of(FrameType.ERROR, job.jobId(), job.attempt(), RemoteError.of(t).encode());
+    }
+
+    /** The job's input bytes do not decode into the handler's declared input type. */
+    static final class InputDecodingException extends Exception {
+        InputDecodingException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.offload.worker;
+
+import dev.offload.transport.Channel;
+import dev.offload.transport.ChannelClosedException;
+import dev.offload.transport.ChannelSpec;
+import dev.offload.transport.Channels;
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameType;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+
+/**
+ * The main class of a worker JVM. The parent starts it with {@code OFFLOAD_CHANNEL} and
+ * {@code OFFLOAD_TOKEN} in its environment; it answers HELLO, then runs jobs one at a time on this
+ * thread until the parent says BYE, closes the channel, or dies.
+ */
+public final class WorkerMain {
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        // Before anything else (and before any user class loads): the real stdout belongs to the
+        // channel, so System.out goes to stderr and a stray println cannot corrupt a frame.
+        OutputStream channelOut = new FileOutputStream(FileDescriptor.out);
+        InputStream channelIn = new FileInputStream(FileDescriptor.in);
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        System.setIn(InputStream.nullInputStream());
+
+        String id = System.getenv().getOrDefault(WorkerProtocol.ENV_WORKER_ID, "?");
+        String specText = System.getenv(WorkerProtocol.ENV_CHANNEL);
+        String token = System.getenv(WorkerProtocol.ENV_TOKEN);
+        if (specText == null || token == null) {
+            System.err.println("offload worker: " + WorkerProtocol.ENV_CHANNEL + " and " + WorkerProtocol.ENV_TOKEN
+                    + " must be set; this class is started by an Offload WorkerPool, not by hand");
+            System.exit(WorkerProtocol.EXIT_BAD_LAUNCH);
+        }
+        ParentWatchdog.start(System.getenv(WorkerProtocol.ENV_PARENT_PID));
+
+        ChannelSpec spec;
+        Channel channel;
+        try {
+            spec = ChannelSpec.parse(specText);
+            channel = Channels.openWorkerSide(spec, channelIn, channelOut, "worker " + id);
+        } catch (Exception | LinkageError e) {
+            System.err.println("offload worker " + id + ": cannot open channel " + specText + ": " + e);
+            boolean shm = specText.startsWith("shm:");
+            System.exit(shm ? WorkerProtocol.EXIT_SHM_UNAVAILABLE : WorkerProtocol.EXIT_BAD_LAUNCH);
+            return;
+        }
+        int status = new WorkerLoop(channel, Long.getLong(WorkerProtocol.PROP_HEARTBEAT_MS, 500)).run(token);
+        channel.close();
+        System.exit(status);
+    }
+
+    /** Runs jobs until the conversation ends; returns the exit status. */
+    static final class WorkerLoop {
+        private final Channel channel;
+        private final Inbox inbox = new Inbox();
+        private final HandlerRegistry handlers = new HandlerRegistry(Thread.currentThread().getContextClassLoader());
+        private final Heartbeat heartbeat;
+
+        WorkerLoop(Channel channel, long heartbeatMs) {
+            this.channel = channel;
+            this.heartbeat = new Heartbeat(channel, heartbeatMs);
+        }
+
+        int run(String token) {
+            try {
+                channel.send(new Frame(FrameType.HELLO, 0, 0, "", 0,
+                        new Hello(ProcessHandle.current().pid(), channel.kind(), token).encode()));
+                while (true) {
+                    Frame frame = inbox.next(channel);
+                    switch (frame.type()) {
+                        case JOB -> new JobRunner(channel, inbox, handlers, heartbeat).run(frame);
+                        case BYE -> {
+                            return 0;
+                        }
+                        case CANCEL -> {
+                            // the job finished before the cancel arrived: nothing to stop
+                        }
+                        default -> System.err.println("offload worker: ignoring unexpected " + frame);
+                    }
+                }
+            } catch (ChannelClosedException e) {
+                return 0; // the parent closed our stdin: it is done with us
+            } catch (Exception e) {
+                System.err.println("offload worker: channel broken, exiting: " + e);
+                return WorkerProtocol.EXIT_CHANNEL_BROKEN;
+            } finally {
+                heartbeat.close();
+            }
+        }
+    }
+}

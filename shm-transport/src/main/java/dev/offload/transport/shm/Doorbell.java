@@ -16,9 +16,12 @@ import java.util.concurrent.Semaphore;
  * channel could leave its reader blocked until the peer process writes or dies. So one daemon
  * thread, {@code offload-doorbell-<name>}, owns the blocking read and turns every byte into a
  * permit, EOF into {@link #peerGone()}; the reader waits on a {@link Semaphore}, which
- * {@link #close()} and interrupts can always wake. The cost is one extra thread hand-off on the
- * sleeping path only; a spinning reader never comes here. The listener ends at the peer's EOF (or
- * at once, for streams whose {@code close()} does wake readers, such as NIO pipes).
+ * {@link #close()} and interrupts can always wake. The cost is one extra thread hand-off per wake-up
+ * on the sleeping path (a spinning reader never comes here): a pipe ping-pong between two threads
+ * measured p50 6.5 us reading the pipe directly and about 20 us through listener threads (2 cores,
+ * JDK 17). Reading a worker's raw stdin through its FileChannel would be wakeable without the hop,
+ * but the parent only gets a buffered {@code Process.getInputStream()}. The listener ends at the
+ * peer's EOF (or at once, for streams whose {@code close()} does wake readers, such as NIO pipes).
  *
  * <p>Threading: {@link #ring} is called by one thread at a time (ShmChannel's send lock);
  * {@link #await} by the channel's single reader; {@link #close} by anyone, idempotent.

@@ -121,7 +121,9 @@ public final class ShmChannel implements Channel {
             tailer = new FrameTailer(ShmQueues.queueDir(workerDir, inbound), options.maxFrameBytes(), name);
             Doorbell doorbell = new Doorbell(doorbellIn, doorbellOut, name);
             return new ShmChannel(name, options, gate, inbound, control, appender, tailer, doorbell);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: Chronicle failed to initialise (an ExceptionInInitializerError and the
+            // NoClassDefFoundErrors after it); the caller may still fall back to the pipe.
             ShmFiles.closeAll(LOG, name, Arrays.asList(appender, tailer));
             throw new ChannelException(name + ": cannot open the shm queues in " + workerDir + ": " + e, e);
         }

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * spin (the transport's best case, one core each), and the JVM-wide default.
  */
 class ShmRoundTripPrintTest {
-    private static final int WARM_UP = 50_000;
-    private static final int MEASURED = 200_000;
+    private static final int WARM_UP = 20_000;
+    private static final int MEASURED = 100_000;
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)

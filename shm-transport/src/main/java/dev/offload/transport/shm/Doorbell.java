@@ -2,26 +2,20 @@ package dev.offload.transport.shm;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.concurrent.Semaphore;
 
 /**
  * The wake-up line between a shm reader and its peer's writer: single bytes over the worker's
  * stdin/stdout pipe pair, never frames. A byte means "look at the queue"; its value is ignored.
  *
- * <p><b>Why a listener thread.</b> The obvious design has the reader block in {@code in.read()}
- * itself. But on Linux, closing a pipe's descriptor does not wake a thread blocked reading it (the
- * read holds its own reference to the pipe), and neither does an interrupt: {@code close()} of the
- * channel could leave its reader blocked until the peer process writes or dies. So one daemon
- * thread, {@code offload-doorbell-<name>}, owns the blocking read and turns every byte into a
- * permit, EOF into {@link #peerGone()}; the reader waits on a {@link Semaphore}, which
- * {@link #close()} and interrupts can always wake. The cost is one extra thread hand-off per wake-up
- * on the sleeping path (a spinning reader never comes here): a pipe ping-pong between two threads
- * measured p50 6.5 us reading the pipe directly and about 20 us through listener threads (2 cores,
- * JDK 17). Reading a worker's raw stdin through its FileChannel would be wakeable without the hop,
- * but the parent only gets a buffered {@code Process.getInputStream()}. The listener ends at the
- * peer's EOF (or at once, for streams whose {@code close()} does wake readers, such as NIO pipes).
+ * <p><b>The sleeping reader blocks in {@code read()} itself.</b> An earlier version had a listener
+ * thread own the read and hand each byte over through a semaphore, so that {@link #close()} could
+ * always wake the reader; but that is a second thread wake-up on every doorbell, 6–8 µs on this
+ * kind of machine, paid on the path every sequential round trip takes once a spin expires. The
+ * price of reading directly: on Linux, closing a pipe does not wake a thread blocked reading it, so
+ * after {@link #close()} a blocked reader returns when the peer rings, closes its end or exits.
+ * Every owner of a real worker ends the peer when it closes the channel (the pool says BYE, then
+ * kills), and the worker's channel closes only on its way out, so nobody waits on that in practice.
  *
  * <p>Threading: {@link #ring} is called by one thread at a time (ShmChannel's send lock);
  * {@link #await} by the channel's single reader; {@link #close} by anyone, idempotent.
@@ -30,9 +24,8 @@ final class Doorbell implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final String name;
-    /** One permit per byte read, plus one when the peer goes or we close. Bounded: see ShmChannel. */
-    private final Semaphore permits = new Semaphore(0);
-    private final Thread listener;
+    /** Owned by the reader thread: rings arrive in bursts, drained in one read. */
+    private final byte[] drain = new byte[64];
     private volatile boolean peerGone;
     private volatile boolean closed;
     /** Why the doorbell stopped, when the stream failed rather than ended; written before peerGone. */
@@ -42,31 +35,6 @@ final class Doorbell implements AutoCloseable {
         this.in = in;
         this.out = out;
         this.name = name;
-        this.listener = new Thread(this::listen, "offload-doorbell-" + name);
-        listener.setDaemon(true);
-        listener.start();
-    }
-
-    private void listen() {
-        byte[] buf = new byte[64];
-        try {
-            while (true) {
-                int n = in.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                if (n > 0) {
-                    permits.release(n);
-                }
-            }
-        } catch (IOException e) {
-            if (!closed) {
-                failure = e;
-            }
-        } finally {
-            peerGone = true;
-            permits.release();
-        }
     }
 
     /** Wakes the peer's reader. Blocks only if the pipe is full, which bounded ringing prevents. */
@@ -76,18 +44,22 @@ final class Doorbell implements AutoCloseable {
     }
 
     /**
-     * Blocks until a ring, the peer's EOF, or {@link #close}. Returns at once when the peer is gone
-     * or we are closed; the caller then re-checks its queue and its state.
+     * Blocks until a ring or the peer's end of stream. Returns at once when the peer is gone or we
+     * are closed; the caller then re-checks its queue and its state.
      */
-    void await() throws InterruptedIOException {
+    void await() {
         if (closed || peerGone) {
             return;
         }
         try {
-            permits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException(name + ": interrupted while waiting for a frame");
+            if (in.read(drain) < 0) {
+                peerGone = true;
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                failure = e;
+            }
+            peerGone = true;
         }
     }
 
@@ -102,8 +74,8 @@ final class Doorbell implements AutoCloseable {
     }
 
     /**
-     * Wakes a waiting reader, gives the peer EOF (closes our output) and closes our input, which
-     * ends the listener at once for streams that support it, else at the peer's EOF.
+     * Gives the peer EOF (closes our output) and closes our input, which wakes a blocked reader for
+     * streams that support it (NIO pipes), else it wakes at the peer's next ring or exit.
      */
     @Override
     public void close() {
@@ -111,7 +83,6 @@ final class Doorbell implements AutoCloseable {
             return;
         }
         closed = true;
-        permits.release();
         closeQuietly(out);
         closeQuietly(in);
     }
@@ -126,6 +97,6 @@ final class Doorbell implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Doorbell[" + name + (closed ? " closed" : "") + (peerGone ? " peer gone" : "") + "]";
+        return "Doorbell[" + name + (peerGone ? ", peer gone" : "") + (closed ? ", closed" : "") + "]";
     }
 }

@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
@@ -181,12 +180,7 @@ public final class ShmChannel implements Channel {
             frame = poll();
             if (frame == null) {
                 control.countSleep(inbound);
-                try {
-                    doorbell.await();
-                } catch (InterruptedIOException e) {
-                    control.cancelSleep(inbound);
-                    throw e;
-                }
+                doorbell.await();
                 ensureOpen();
                 frame = poll();
                 if (frame == null) {

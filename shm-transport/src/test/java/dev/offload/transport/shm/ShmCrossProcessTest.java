@@ -91,14 +91,14 @@ class ShmCrossProcessTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void closeShouldWakeAReaderBlockedOnAProcessPipeAndTheChildShouldSeeEof() throws Exception {
+    void closeShouldGiveTheChildEofAndEndOurBlockedReaderWhenTheChildExits() throws Exception {
         AtomicReference<Thread> reader = new AtomicReference<>();
         CompletableFuture<Frame> receiving = CompletableFuture.supplyAsync(() -> {
             reader.set(Thread.currentThread());
             return receiveUnchecked();
         });
         await().atMost(10, TimeUnit.SECONDS).until(() -> ((ShmChannel) parent).inboundCounters().sleeps() >= 1
-                && reader.get().getState() == Thread.State.WAITING);
+                && TestShmBase.blockedOnDoorbell(reader.get()));
         parent.close();
         assertThatThrownBy(() -> receiving.get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)

@@ -44,7 +44,6 @@ final class ShmFixture implements AutoCloseable {
                 pipe.source().close();
             }
             pool.close();
-            TestShmBase.awaitDoorbellThreadsGone("parent", "worker");
         } finally {
             base.assertEmptyAndDelete();
         }

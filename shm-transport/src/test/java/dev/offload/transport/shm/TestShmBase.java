@@ -3,16 +3,11 @@ package dev.offload.transport.shm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A per-test base directory under /dev/shm ({@code offload-test-<random>}), standing in for the
@@ -34,13 +29,6 @@ final class TestShmBase {
         return path;
     }
 
-    /** Waits for the doorbell listeners of the named channels to end: no thread outlives its channel. */
-    static void awaitDoorbellThreadsGone(String... channelNames) {
-        Set<String> names = Arrays.stream(channelNames).map(n -> "offload-doorbell-" + n).collect(Collectors.toSet());
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-                .filteredOn(t -> names.contains(t.getName()) && t.isAlive()).as("doorbell threads still alive").isEmpty());
-    }
-
     /** Fails if anything is left under the base (a pool directory outlived its pool); deletes it all. */
     void assertEmptyAndDelete() throws IOException {
         List<Path> left;
@@ -52,5 +40,18 @@ final class TestShmBase {
         } finally {
             ShmFiles.deleteRecursively(path);
         }
+    }
+
+    /** True while {@code reader} is blocked reading its doorbell (a native read: RUNNABLE, not WAITING). */
+    static boolean blockedOnDoorbell(Thread reader) {
+        if (reader == null) {
+            return false;
+        }
+        for (StackTraceElement frame : reader.getStackTrace()) {
+            if (frame.getClassName().equals(Doorbell.class.getName()) && frame.getMethodName().equals("await")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -125,10 +125,14 @@ final class WorkerSlot implements Runnable {
             if (pool.isDraining() && pool.queue().size() == 0) {
                 return null;
             }
-            if (idleTimeout > 0 && System.nanoTime() - idleSince >= idleTimeout && pool.tryRetire()) {
-                retired = true;
-                LOG.debug("worker {} idle for {} ms: retiring", worker.id(), idleTimeout / 1_000_000);
-                return null;
+            long now = System.nanoTime();
+            if (idleTimeout > 0 && now - idleSince >= idleTimeout) {
+                if (pool.tryRetire()) {
+                    retired = true;
+                    LOG.debug("worker {} idle for {} ms: retiring", worker.id(), idleTimeout / 1_000_000);
+                    return null;
+                }
+                idleSince = now; // at workers.min: stay, and wait a whole idle period again
             }
         }
     }

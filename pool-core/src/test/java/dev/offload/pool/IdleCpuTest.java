@@ -30,7 +30,9 @@ class IdleCpuTest {
     @ParameterizedTest
     @ValueSource(strings = {"shm", "pipe"})
     void shouldUseAlmostNoCpuWhenIdle(String transport) throws Exception {
-        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 2).build())) {
+        // A short idle timeout: the window also covers slots that passed it but stay (at workers.min).
+        var config = TestPools.config(transport, 2).idleTimeout(java.time.Duration.ofMillis(200)).build();
+        try (WorkerPool pool = WorkerPool.start(config)) {
             for (int i = 0; i < 2_000; i++) {
                 pool.submit(Echo.class, "warm" + i).join(); // JIT and class loading done before measuring
             }

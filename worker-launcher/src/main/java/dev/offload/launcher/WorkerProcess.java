@@ -4,6 +4,7 @@ import dev.offload.transport.Channel;
 import dev.offload.transport.Frame;
 import dev.offload.transport.FrameType;
 import dev.offload.transport.shm.ShmChannel;
+import dev.offload.transport.shm.SpinGate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +99,19 @@ public final class WorkerProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        if (shmDir != null) {
+            releaseSpinSlots();
+        }
         deleteQuietly(shmDir);
+    }
+
+    /** A worker killed while it spun would otherwise hold its slot of the pool's spin budget. */
+    private void releaseSpinSlots() {
+        try {
+            SpinGate.forPool(shmDir.getParent()).releaseAll(process.pid());
+        } catch (IOException e) {
+            LOG.debug("cannot reach the spin gate of {}: {}", shmDir.getParent(), e.toString());
+        }
     }
 
     /** Removes a worker's shm directory (queues and control block); null is a no-op. */

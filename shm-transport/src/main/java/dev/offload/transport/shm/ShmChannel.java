@@ -88,13 +88,13 @@ public final class ShmChannel implements Channel {
     /** Parent side: writes p2w, reads w2p; the worker's stdout is our doorbell, its stdin the peer's. */
     public static ShmChannel openParentSide(Path workerDir, InputStream fromWorker, OutputStream toWorker,
                                             ChannelOptions options, String name) throws IOException {
-        return open(workerDir, Direction.W2P, fromWorker, toWorker, options, name, SpinGate.shared());
+        return open(workerDir, Direction.W2P, fromWorker, toWorker, options, name, SpinGate.forPool(workerDir.getParent()));
     }
 
     /** Worker side: writes w2p, reads p2w; stdin is our doorbell, stdout the parent's. */
     public static ShmChannel openWorkerSide(Path workerDir, InputStream stdin, OutputStream stdout,
                                             ChannelOptions options, String name) throws IOException {
-        return open(workerDir, Direction.P2W, stdin, stdout, options, name, SpinGate.shared());
+        return open(workerDir, Direction.P2W, stdin, stdout, options, name, SpinGate.forPool(workerDir.getParent()));
     }
 
     static ShmChannel open(Path workerDir, Direction inbound, InputStream doorbellIn, OutputStream doorbellOut,

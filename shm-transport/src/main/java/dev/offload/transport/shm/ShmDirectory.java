@@ -59,6 +59,7 @@ public final class ShmDirectory implements AutoCloseable {
             Path dir = base.resolve(PREFIX + pid + "-" + Long.toString(RANDOM.nextLong() >>> 24, 36));
             try {
                 ShmFiles.createPrivateDirectory(dir);
+                SpinGate.createForPool(dir);
                 return new ShmDirectory(dir);
             } catch (FileAlreadyExistsException e) {
                 // someone has that name; draw another
@@ -106,6 +107,7 @@ public final class ShmDirectory implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        SpinGate.forgetPool(path);
         try {
             ShmFiles.deleteRecursively(path);
         } catch (IOException e) {

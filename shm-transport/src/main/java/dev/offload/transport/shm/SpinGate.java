@@ -1,52 +1,146 @@
 package dev.offload.transport.shm;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Caps how many threads of this JVM busy-spin at once. A reader that cannot enter goes straight
- * to its doorbell instead of spinning.
+ * Caps how many threads busy-spin at once. A reader that cannot enter goes straight to its
+ * doorbell instead of spinning.
  *
  * <p>Why: a spinning thread owns a core. With more spinners than cores the one that should see the
  * next message is descheduled behind the others, and a round trip that takes a microsecond when
- * every spinner has a core takes milliseconds (measured: three spinners on two cores). The shared
- * gate keeps one core free for the threads doing real work.
+ * every spinner has a core takes milliseconds (measured: three spinners on two cores).
  *
- * <p>Thread-safe. {@link #tryEnter} / {@link #exit} must be paired in a {@code try/finally}.
+ * <p>Two kinds. {@link #SpinGate(int)} counts the threads of one JVM. {@link #forPool(Path)} is
+ * shared by every JVM of a pool (the parent and all its workers) through a small mapped file in
+ * the pool's directory: the budget is the machine's, so two idle workers and the parent's reader
+ * cannot all spin on two cores. A pool gate has {@code permits} slots, each holding the pid of the
+ * process spinning in it; {@link #releaseAll(long)} frees the slots of a process that died inside.
+ *
+ * <p>Thread-safe. {@link #tryEnter} / {@link #exit} are paired in a {@code try/finally} on one thread.
  */
 public final class SpinGate {
+    static final String FILE_NAME = "spin.gate";
     private static final SpinGate SHARED =
             new SpinGate(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+    private static final Map<Path, SpinGate> POOL_GATES = new ConcurrentHashMap<>();
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    /** Slot i holds the spinner's pid at {@code (i + 1) * SLOT_STRIDE}; offset 0 holds the permit count. */
+    private static final int SLOT_STRIDE = 64;
+    private static final int FILE_SIZE = 4096;
+    private static final int MAX_PERMITS = FILE_SIZE / SLOT_STRIDE - 1;
+    private static final long PID = ProcessHandle.current().pid();
 
     private final int permits;
-    private final AtomicInteger spinning = new AtomicInteger();
+    private final MappedByteBuffer slots; // null: an in-JVM gate
+    private final java.util.concurrent.atomic.AtomicInteger spinning = new java.util.concurrent.atomic.AtomicInteger();
+    /** The slot the current thread holds in a pool gate. */
+    private final ThreadLocal<int[]> held = ThreadLocal.withInitial(() -> new int[] {-1});
 
     public SpinGate(int permits) {
-        if (permits < 0) {
-            throw new IllegalArgumentException("permits must be >= 0 (got " + permits + ")");
-        }
-        this.permits = permits;
+        this(permits, null);
     }
 
-    /** The gate every shm channel of this JVM uses: {@code max(1, availableProcessors - 1)} spinners. */
+    private SpinGate(int permits, MappedByteBuffer slots) {
+        if (permits < 0 || permits > MAX_PERMITS) {
+            throw new IllegalArgumentException("permits must be in 0.." + MAX_PERMITS + " (got " + permits + ")");
+        }
+        this.permits = permits;
+        this.slots = slots;
+    }
+
+    /** The in-JVM gate: {@code max(1, availableProcessors - 1)} spinners. */
     public static SpinGate shared() {
         return SHARED;
     }
 
-    /** True when the caller may spin; it must then call {@link #exit} when it stops. */
-    public boolean tryEnter() {
-        while (true) {
-            int now = spinning.get();
-            if (now >= permits) {
-                return false;
-            }
-            if (spinning.compareAndSet(now, now + 1)) {
-                return true;
-            }
+    /**
+     * Creates the pool-wide gate file in {@code poolDir} with {@code max(1, availableProcessors - 1)}
+     * permits. Called by the parent once, before any worker starts.
+     */
+    public static void createForPool(Path poolDir) throws IOException {
+        Path file = poolDir.resolve(FILE_NAME);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, FILE_SIZE);
+            LONG.setVolatile(buf, 0, (long) SHARED.permits);
         }
     }
 
+    /**
+     * The gate shared by every JVM of the pool whose directory is {@code poolDir}; falls back to
+     * the in-JVM gate when the pool has no gate file (channels opened outside a pool, in tests).
+     */
+    public static SpinGate forPool(Path poolDir) throws IOException {
+        Path file = poolDir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            return SHARED;
+        }
+        SpinGate gate = POOL_GATES.get(file);
+        if (gate == null) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, FILE_SIZE);
+                gate = new SpinGate((int) (long) LONG.getVolatile(buf, 0), buf);
+            }
+            SpinGate raced = POOL_GATES.putIfAbsent(file, gate);
+            gate = raced != null ? raced : gate;
+        }
+        return gate;
+    }
+
+    /** Forgets this JVM's handle on a pool gate whose directory is being deleted. */
+    public static void forgetPool(Path poolDir) {
+        POOL_GATES.remove(poolDir.resolve(FILE_NAME));
+    }
+
+    /** True when the caller may spin; it must then call {@link #exit} when it stops. */
+    public boolean tryEnter() {
+        if (slots == null) {
+            while (true) {
+                int now = spinning.get();
+                if (now >= permits) {
+                    return false;
+                }
+                if (spinning.compareAndSet(now, now + 1)) {
+                    return true;
+                }
+            }
+        }
+        for (int i = 0; i < permits; i++) {
+            if (LONG.compareAndSet(slots, offset(i), 0L, PID)) {
+                held.get()[0] = i;
+                return true;
+            }
+        }
+        return false;
+    }
+
     public void exit() {
-        spinning.decrementAndGet();
+        if (slots == null) {
+            spinning.decrementAndGet();
+            return;
+        }
+        int[] mine = held.get();
+        LONG.setVolatile(slots, offset(mine[0]), 0L);
+        mine[0] = -1;
+    }
+
+    /** Frees the slots held by {@code pid}, a process that died while it spun. */
+    public void releaseAll(long pid) {
+        if (slots != null) {
+            for (int i = 0; i < permits; i++) {
+                LONG.compareAndSet(slots, offset(i), pid, 0L);
+            }
+        }
     }
 
     public int permits() {
@@ -55,11 +149,22 @@ public final class SpinGate {
 
     /** Threads spinning now; a snapshot for tests and stats. */
     public int spinning() {
-        return spinning.get();
+        if (slots == null) {
+            return spinning.get();
+        }
+        int n = 0;
+        for (int i = 0; i < permits; i++) {
+            n += (long) LONG.getVolatile(slots, offset(i)) != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static int offset(int slot) {
+        return (slot + 1) * SLOT_STRIDE;
     }
 
     @Override
     public String toString() {
-        return "SpinGate[" + spinning.get() + "/" + permits + "]";
+        return "SpinGate[" + spinning() + "/" + permits + (slots == null ? "" : ", pool-wide") + "]";
     }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.Callable;
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {
             "Prints the effective config as YAML, or why it is invalid.",
-            "The defaults, then FILE (without FILE: the bundled default with the demo handlers fib,",
-            "sleep and sha256), then -Doffload.* properties and OFFLOAD_* environment variables."},
+            "Layers: the defaults, then FILE (without FILE: the bundled default with the",
+            "demo handlers fib, sleep and sha256), then -Doffload.* system properties,",
+            "then OFFLOAD_* environment variables."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:printed", "2:the config is invalid (the message names the key)"})
 final class ConfigCommand implements Callable<Integer> {

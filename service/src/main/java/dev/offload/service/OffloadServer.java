@@ -19,7 +19,7 @@ import java.util.concurrent.TimeoutException;
  * The HTTP front door of a worker pool: one event-loop thread ({@code offload-http}) that never
  * waits for a worker. Owns the pool, the server and the thread; {@link #close} releases all three.
  */
-public final class OffloadServer implements AutoCloseable {
+final class OffloadServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadServer.class);
     /** How long {@link #close()} waits for owed answers, then for the pool to finish. */
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
@@ -62,7 +62,7 @@ public final class OffloadServer implements AutoCloseable {
      * @throws IOException             when the address cannot be bound
      * @throws dev.offload.pool.OffloadException when the pool cannot start; nothing is left running
      */
-    public static OffloadServer start(PoolConfig config, String host, int port) throws IOException {
+    static OffloadServer start(PoolConfig config, String host, int port) throws IOException {
         disableNagle();
         HandlerCatalog catalog = HandlerCatalog.load(config.handlers(), OffloadServer.class.getClassLoader());
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -81,19 +81,19 @@ public final class OffloadServer implements AutoCloseable {
     }
 
     /** The port really bound (useful after asking for port 0). */
-    public int port() {
+    int port() {
         return http.getAddress().getPort();
     }
 
     /** {@code http://host:port}. */
-    public String url() {
+    String url() {
         InetSocketAddress address = http.getAddress();
         String host = address.getAddress().getHostAddress();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** The one line {@code offload serve} prints once it serves. */
-    public String banner() {
+    String banner() {
         String transport = pool.stats().transport();
         return "offload serving on " + url() + " (workers " + config.minWorkers() + ".." + config.maxWorkers()
                 + " over " + transport + "; handlers: "
@@ -120,7 +120,7 @@ public final class OffloadServer implements AutoCloseable {
      * cancels what is left, closes the listener and connections, and shuts the pool down within
      * what is left of the grace before killing its workers. Idempotent; call from one thread.
      */
-    public void close(Duration grace) {
+    void close(Duration grace) {
         if (closed) {
             return;
         }

@@ -20,10 +20,10 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Serves the configured handlers over HTTP until SIGTERM or Ctrl-C.",
-            "  POST /jobs/{name}  runs handler {name} with the JSON body as input, answers its JSON result",
+            "  POST /jobs/{name}  runs handler {name} on the JSON body, answers its result",
             "  GET  /health       answers at once: status, workers, busy, queued",
             "  GET  /stats        the pool's counters and latencies",
-            "Without --config: the built-in defaults and the demo handlers fib, sleep, sha256."},
+            "Without --config: built-in defaults and the demo handlers fib, sleep, sha256."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped by SIGTERM or SIGINT", "1:cannot listen or start the workers",
             "2:invalid config, handler or option"})
@@ -33,10 +33,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON config; its handlers are what is served")
     Path configFile;
 
-    @Option(names = "--port", defaultValue = "8080", description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "N", description = "port to listen on, 0 for any free one (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
     @Spec

@@ -37,13 +37,43 @@ class BinOffloadTest {
 
     @Test
     void shouldPrintHelpFromAnyDirectory() throws Exception {
-        Process process = new ProcessBuilder(SCRIPT.toString(), "--help").directory(dir.toFile())
-                .redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Run run = run(new ProcessBuilder(SCRIPT.toString(), "--help").directory(dir.toFile()));
 
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains("Usage: offload").contains("serve").contains("bench").contains("config");
+    }
+
+    @Test
+    void shouldFindTheJarWhenCalledThroughASymlink() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("offload"), SCRIPT);
+
+        Run run = run(new ProcessBuilder(link.toString(), "--version").directory(dir.toFile()));
+
+        assertThat(run.status()).as(run.out()).isZero();
+        assertThat(run.out()).contains("0.1.0-SNAPSHOT");
+    }
+
+    @Test
+    void shouldReportShmUnavailableInBenchWhenTheJvmLacksChronicleFlags() throws Exception {
+        Path config = Files.writeString(dir.resolve("bench.yaml"), TestConfigs.oneWorkerYaml());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Run run = run(new ProcessBuilder(java, "-jar", REPO.resolve("service/target/offload.jar").toString(), "bench",
+                "--config", config.toString(), "--transport", "shm", "--jobs", "10", "--warmup", "0")
+                .directory(dir.toFile()));
+
+        assertThat(run.status()).as(run.out()).isZero();
+        assertThat(run.out()).containsPattern("(?m)^shm\\s+unavailable: .*--add-");
+    }
+
+    private record Run(int status, String out) {
+    }
+
+    private static Run run(ProcessBuilder builder) throws Exception {
+        Process process = builder.redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isZero();
-        assertThat(out).contains("Usage: offload").contains("serve").contains("bench").contains("config");
+        return new Run(process.exitValue(), out);
     }
 
     @Test

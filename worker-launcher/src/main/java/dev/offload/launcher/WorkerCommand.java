@@ -29,6 +29,12 @@ final class WorkerCommand {
             cmd.add("-Xmx" + config.workerHeap());
         }
         cmd.addAll(ChronicleSupport.requiredJvmFlags());
+        if (Runtime.version().feature() >= 23) {
+            // Chronicle still uses sun.misc.Unsafe memory access and loads native code (jffi): without
+            // these, JDK 23+ workers print warnings to stderr at every start.
+            cmd.add("--enable-native-access=ALL-UNNAMED");
+            cmd.add("--sun-misc-unsafe-memory-access=allow");
+        }
         cmd.addAll(ChronicleSupport.quietSystemPropertyFlags());
         cmd.add("-D" + WorkerProtocol.PROP_HEARTBEAT_MS + "=" + config.heartbeatInterval().toMillis());
         cmd.addAll(config.workerJvmArgs());

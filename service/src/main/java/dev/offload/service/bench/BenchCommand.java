@@ -21,9 +21,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Measures job latency and throughput over shm and pipe, side by side.",
-            "No-op jobs: sequential round trips on one worker (HdrHistogram percentiles), then",
-            "throughput with many jobs in flight. Pool settings other than the ones below come",
-            "from --config and -Doffload.* / OFFLOAD_* (e.g. OFFLOAD_JOBS_COMPLETION=direct)."},
+            "No-op jobs: sequential round trips on one worker (HdrHistogram percentiles),",
+            "then throughput with many jobs in flight. Other pool settings come from",
+            "--config, -Doffload.* and OFFLOAD_* (e.g. OFFLOAD_JOBS_COMPLETION=direct)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:measured (a transport that could not start is reported, not an error)",
             "2:invalid option, config or override"})
@@ -41,19 +41,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "transport(s) to measure (default: ${DEFAULT-VALUE})")
     Transports transports;
 
-    @Option(names = "--jobs", defaultValue = "10000", description = "measured round trips and throughput jobs (default: ${DEFAULT-VALUE})")
+    @Option(names = "--jobs", paramLabel = "N", defaultValue = "10000", description = "measured round trips and throughput jobs (default: ${DEFAULT-VALUE})")
     int jobs;
 
     @Option(names = "--payload", defaultValue = "16", paramLabel = "BYTES", description = "input and result size (default: ${DEFAULT-VALUE})")
     int payloadBytes;
 
-    @Option(names = "--workers", defaultValue = "2", description = "workers for the throughput phase (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "2", description = "workers for the throughput phase (default: ${DEFAULT-VALUE})")
     int workers;
 
-    @Option(names = "--warmup", defaultValue = "5000", description = "unmeasured jobs before each phase (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "5000", description = "unmeasured jobs before each phase (default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--in-flight", defaultValue = "256", description = "jobs kept in flight for throughput (default: ${DEFAULT-VALUE})")
+    @Option(names = "--in-flight", paramLabel = "N", defaultValue = "256", description = "jobs kept in flight for throughput (default: ${DEFAULT-VALUE})")
     int inFlight;
 
     @Option(names = "--json", description = "print a JSON document instead of a table")

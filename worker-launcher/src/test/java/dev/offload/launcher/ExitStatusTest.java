@@ -1,0 +1,22 @@
+package dev.offload.launcher;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExitStatusTest {
+    @Test
+    void shouldNameTheSignalBehindAnExitCode() {
+        assertThat(ExitStatus.describe(137)).isEqualTo("killed by SIGKILL (exit code 137)");
+        assertThat(ExitStatus.describe(143)).isEqualTo("killed by SIGTERM (exit code 143)");
+        assertThat(ExitStatus.describe(139)).isEqualTo("killed by SIGSEGV (exit code 139)");
+        assertThat(ExitStatus.signal(137)).isEqualTo("SIGKILL");
+    }
+
+    @Test
+    void shouldReportAPlainExitCodeAsSuch() {
+        assertThat(ExitStatus.describe(3)).isEqualTo("exited with code 3");
+        assertThat(ExitStatus.signal(1)).isNull();
+        assertThat(ExitStatus.signal(0)).isNull();
+    }
+}

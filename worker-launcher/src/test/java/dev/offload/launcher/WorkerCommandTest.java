@@ -1,0 +1,44 @@
+package dev.offload.launcher;
+
+import dev.offload.config.PoolConfig;
+import dev.offload.transport.shm.ChronicleSupport;
+import dev.offload.worker.WorkerMain;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WorkerCommandTest {
+
+    @Test
+    void shouldStartJavaFromThisJdkWithHeapChronicleFlagsUserArgsAndTheWorkerMainClass() {
+        PoolConfig config = PoolConfig.builder().workerHeap("96m").workerJvmArgs(List.of("-Dfoo=bar baz", "-Xss1m")).build();
+        List<String> cmd = WorkerCommand.command(config);
+        assertThat(cmd.get(0)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        assertThat(cmd).contains("-Xmx96m").containsAll(ChronicleSupport.requiredJvmFlags())
+                .contains("-Dfoo=bar baz", "-Xss1m", "-Dchronicle.analytics.disable=true");
+        assertThat(cmd.get(cmd.size() - 1)).isEqualTo(WorkerMain.class.getName());
+        assertThat(cmd.get(cmd.size() - 2)).isEqualTo(System.getProperty("java.class.path"));
+        assertThat(cmd).noneMatch(a -> a.equals("sh") || a.equals("-c") || a.endsWith("/sh"));
+    }
+
+    @Test
+    void shouldUseAConfiguredClassPath() {
+        List<String> cmd = WorkerCommand.command(PoolConfig.builder().workerClassPath("/opt/app/lib/*").build());
+        assertThat(cmd.get(cmd.size() - 2)).isEqualTo("/opt/app/lib/*");
+    }
+
+    @Test
+    void shouldGiveTheWorkerAMinimalEnvironmentPlusTheHandshake() {
+        PoolConfig config = PoolConfig.builder().workerEnv(Map.of("MY_SETTING", "1")).build();
+        Map<String, String> env = WorkerCommand.environment(config, "w7", "pipe:?max=1024", "secret");
+        assertThat(env).containsEntry("OFFLOAD_CHANNEL", "pipe:?max=1024").containsEntry("OFFLOAD_TOKEN", "secret")
+                .containsEntry("OFFLOAD_WORKER_ID", "w7").containsEntry("MY_SETTING", "1")
+                .containsEntry("OFFLOAD_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+        assertThat(env.keySet()).allMatch(k -> k.startsWith("OFFLOAD_") || k.equals("MY_SETTING")
+                || List.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR").contains(k));
+    }
+}

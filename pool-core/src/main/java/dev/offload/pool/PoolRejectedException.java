@@ -1,8 +1,26 @@
 package dev.offload.pool;
 
-/** The pool did not accept the job: its queue is full, it is shut down, or the input is over the frame limit. */
+/** The pool did not accept the job, or closed before running it; {@link #reason()} says which. */
 public class PoolRejectedException extends OffloadException {
-    public PoolRejectedException(String message) {
+
+    /** Why a job was not run. */
+    public enum Reason {
+        /** {@code queue.capacity} jobs were already waiting. Retrying later may succeed. */
+        QUEUE_FULL,
+        /** The pool was shut down (before the submit, or before a waiting job could run). */
+        SHUT_DOWN,
+        /** The encoded input is over {@code transport.maxFrameBytes}. Retrying will not help. */
+        TOO_LARGE
+    }
+
+    private final Reason reason;
+
+    public PoolRejectedException(Reason reason, String message) {
         super(message);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
     }
 }

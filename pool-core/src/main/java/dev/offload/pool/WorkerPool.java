@@ -108,7 +108,7 @@ public final class WorkerPool implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         JobFuture<Object> future = new JobFuture<>();
         if (state.get() != RUNNING) {
-            return reject(future, "the pool is shut down: " + Job.simpleName(handler.getName()) + " was not accepted");
+            return reject(future, PoolRejectedException.Reason.SHUT_DOWN, "the pool is shut down: " + Job.simpleName(handler.getName()) + " was not accepted");
         }
         if (spawner.inCrashLoop() && counters.live.get() == 0) {
             spawner.demand = true;
@@ -126,7 +126,7 @@ public final class WorkerPool implements AutoCloseable {
             return (CompletableFuture<O>) future;
         }
         if (bytes.length > config.maxFrameBytes()) {
-            return reject(future, "input of " + bytes.length + " bytes exceeds transport.maxFrameBytes ("
+            return reject(future, PoolRejectedException.Reason.TOO_LARGE, "input of " + bytes.length + " bytes exceeds transport.maxFrameBytes ("
                     + config.maxFrameBytes() + " bytes)");
         }
         HandlerTypes types = handlerTypes.computeIfAbsent(handler, HandlerTypes::of);
@@ -140,7 +140,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         future.onCancel(f -> cancelled(job));
         if (!queue.offer(job)) {
-            return reject(future, "queue full: " + config.queueCapacity() + " jobs already waiting (queue.capacity)");
+            return reject(future, PoolRejectedException.Reason.QUEUE_FULL, "queue full: " + config.queueCapacity() + " jobs already waiting (queue.capacity)");
         }
         if (!queue.hasIdleSlot() && counters.live.get() + counters.starting.get() < config.maxWorkers()) {
             supervisor.wake();
@@ -149,9 +149,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <O> CompletableFuture<O> reject(JobFuture<Object> future, String why) {
+    private <O> CompletableFuture<O> reject(JobFuture<Object> future, PoolRejectedException.Reason reason, String why) {
         counters.rejected.increment();
-        future.completeExceptionally(new PoolRejectedException(why));
+        future.completeExceptionally(new PoolRejectedException(reason, why));
         return (CompletableFuture<O>) future;
     }
 
@@ -205,7 +205,7 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         state.set(CLOSING);
-        failWaiting(new PoolRejectedException("the pool closed before the job could run"));
+        failWaiting(new PoolRejectedException(PoolRejectedException.Reason.SHUT_DOWN, "the pool closed before the job could run"));
         for (WorkerSlot slot : slots) {
             Job job = slot.current();
             if (job != null) {

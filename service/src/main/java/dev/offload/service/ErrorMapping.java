@@ -11,7 +11,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * How a failed job is answered: 503 when the pool did not take it (try again later), 504 when it
+ * How a failed job is answered: 503 when the pool did not take it (try again later; 413 when the
+ * input is over the frame limit, which no retry cures), 504 when it
  * timed out, 500 when the handler threw or its worker died. Remote stack traces and worker stderr
  * are logged by the caller, never sent to the client.
  */
@@ -23,7 +24,8 @@ final class ErrorMapping {
     static HttpError of(Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof PoolRejectedException e) {
-            return HttpError.of(503, "PoolRejectedException", e.getMessage());
+            int status = e.reason() == PoolRejectedException.Reason.TOO_LARGE ? 413 : 503;
+            return HttpError.of(status, "PoolRejectedException", e.getMessage()).with("reason", e.reason().name());
         }
         if (t instanceof JobTimeoutException e) {
             return HttpError.of(504, "JobTimeoutException", e.getMessage())
@@ -35,7 +37,9 @@ final class ErrorMapping {
                     .with("remoteMessage", e.remoteMessage());
         }
         if (t instanceof WorkerCrashedException e) {
-            HttpError error = HttpError.of(500, "WorkerCrashedException", e.getMessage()).with("exitCode", e.exitCode());
+            // The message's stderr lines stay in the log: the first line says what happened.
+            String summary = e.getMessage().lines().findFirst().orElse("").replaceFirst("; last stderr lines:$", "");
+            HttpError error = HttpError.of(500, "WorkerCrashedException", summary).with("exitCode", e.exitCode());
             return e.signal().map(signal -> error.with("signal", signal)).orElse(error);
         }
         if (t instanceof CancellationException) {

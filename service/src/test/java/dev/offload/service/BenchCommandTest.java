@@ -1,5 +1,6 @@
 package dev.offload.service;
 
+import dev.offload.pool.NoLeftovers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.offload.service;
 
+import dev.offload.pool.NoLeftovers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -23,12 +23,7 @@ final class HealthHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
-        if (!exchange.getRequestURI().getPath().equals(PATH)) {
-            Responses.error(exchange, HttpError.notFound("nothing at " + exchange.getRequestURI().getPath()));
-            return;
-        }
-        if (!exchange.getRequestMethod().equals("GET")) {
-            Responses.error(exchange, HttpError.methodNotAllowed(exchange.getRequestMethod(), PATH, "GET"));
+        if (!Responses.isGetOf(exchange, PATH)) {
             return;
         }
         PoolStats s = pool.stats();

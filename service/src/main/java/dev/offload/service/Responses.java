@@ -44,4 +44,20 @@ final class Responses {
             exchange.close();
         }
     }
+
+    /**
+     * True for a {@code GET} of exactly {@code path}; otherwise answers 404 (another path under the
+     * same context) or 405 (another method) and returns false.
+     */
+    static boolean isGetOf(HttpExchange exchange, String path) {
+        if (!exchange.getRequestURI().getPath().equals(path)) {
+            error(exchange, HttpError.notFound("nothing at " + exchange.getRequestURI().getPath()));
+            return false;
+        }
+        if (!exchange.getRequestMethod().equals("GET")) {
+            error(exchange, HttpError.methodNotAllowed(exchange.getRequestMethod(), path, "GET"));
+            return false;
+        }
+        return true;
+    }
 }

@@ -16,12 +16,7 @@ final class StatsHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
-        if (!exchange.getRequestURI().getPath().equals(PATH)) {
-            Responses.error(exchange, HttpError.notFound("nothing at " + exchange.getRequestURI().getPath()));
-            return;
-        }
-        if (!exchange.getRequestMethod().equals("GET")) {
-            Responses.error(exchange, HttpError.methodNotAllowed(exchange.getRequestMethod(), PATH, "GET"));
+        if (!Responses.isGetOf(exchange, PATH)) {
             return;
         }
         Responses.json(exchange, 200, pool.stats());

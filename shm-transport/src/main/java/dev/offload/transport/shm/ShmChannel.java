@@ -45,6 +45,8 @@ public final class ShmChannel implements Channel {
     private final String name;
     private final ChannelOptions options;
     private final SpinGate gate;
+    /** Set by a send that rang the peer's doorbell; read and cleared by the next receive. */
+    private volatile boolean rangPeer;
     private final Direction inbound;
     private final Direction outbound;
     private final ControlBlock control;
@@ -158,6 +160,7 @@ public final class ShmChannel implements Channel {
             VarHandle.fullFence();
             if (control.claimSleeper(outbound)) {
                 control.countRing(outbound);
+                rangPeer = true;
                 try {
                     doorbell.ring();
                 } catch (IOException e) {
@@ -207,13 +210,25 @@ public final class ShmChannel implements Channel {
         readLock.lock();
         try {
             Frame frame = pollLocked();
+            if (frame == null && rangPeer) {
+                // We just rang: a pipe write wakes the peer on OUR core (a "sync" wake-up, meant for
+                // a writer about to sleep). Give it the core first, or it waits out our whole spin.
+                Thread.yield();
+                frame = pollLocked();
+            }
+            rangPeer = false;
             if (frame != null || options.spinNanos() == 0 || !gate.tryEnter()) {
                 return frame;
             }
             try {
                 long deadline = System.nanoTime() + options.spinNanos();
                 do {
-                    Thread.onSpinWait();
+                    // Yield rather than Thread.onSpinWait(): on a small machine the thread we wait
+                    // for (the peer, or a caller being woken) is often queued on this very core, and
+                    // a busy spinner would keep it off for the whole spin. Measured on 2 vCPUs, one
+                    // worker, sequential no-op jobs: p50 21 us yielding vs 60-90 us busy-spinning,
+                    // with doorbell sleeps down from ~25,000 to ~70 per 30,000 frames.
+                    Thread.yield();
                     frame = pollLocked();
                 } while (frame == null && !closed.get() && System.nanoTime() - deadline < 0);
                 return frame;

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Caps how many threads busy-spin at once. A reader that cannot enter goes straight to its
+ * Caps how many threads spin at once. A reader that cannot enter goes straight to its
  * doorbell instead of spinning.
  *
  * <p>Why: a spinning thread owns a core. With more spinners than cores the one that should see the

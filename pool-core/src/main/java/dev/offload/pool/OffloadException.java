@@ -9,4 +9,9 @@ public class OffloadException extends RuntimeException {
     public OffloadException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** For failures whose stack trace would only show the pool's own plumbing. */
+    protected OffloadException(String message, boolean writableStackTrace) {
+        super(message, null, true, writableStackTrace);
+    }
 }

@@ -280,18 +280,26 @@ public final class WorkerPool implements AutoCloseable {
         return true;
     }
 
-    /** {@code retired}: the slot already left the live count through {@link #tryRetire}. */
+    /**
+     * A slot's thread ends. Its worker is closed (exited, or killed) before the slot leaves
+     * {@link #slots}, so the pool's directory is never deleted under a live worker: a Chronicle
+     * tailer that loses its files re-creates them, and the directory would outlive the pool.
+     * {@code retired}: the slot already left the live count through {@link #tryRetire}.
+     */
     void slotEnded(WorkerSlot slot, boolean died, boolean retired) {
-        slots.remove(slot);
-        if (!retired) {
-            counters.live.decrementAndGet();
+        try {
+            slot.worker().close(1_000);
+        } finally {
+            slots.remove(slot);
+            if (!retired) {
+                counters.live.decrementAndGet();
+            }
+            if (died && !isClosing()) {
+                spawner.replacementNeeded();
+            }
+            supervisor.wake();
+            checkTerminated();
         }
-        if (died && !isClosing()) {
-            spawner.replacementNeeded();
-        }
-        slot.worker().close(1_000);
-        supervisor.wake();
-        checkTerminated();
     }
 
     void failWaiting(OffloadException failure) {
@@ -301,7 +309,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void checkTerminated() {
-        if (isDraining() && counters.live.get() == 0 && counters.starting.get() == 0 && queue.size() == 0) {
+        if (isDraining() && counters.live.get() == 0 && counters.starting.get() == 0 && queue.size() == 0
+                && slots.isEmpty()) {
             release();
         }
     }

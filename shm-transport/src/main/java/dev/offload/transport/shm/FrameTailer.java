@@ -16,6 +16,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Reads frames from one direction's queue, and deletes the cycle files it has finished with.
@@ -110,17 +113,28 @@ final class FrameTailer implements AutoCloseable {
         if (current == null) {
             return;
         }
-        // Cycle file names are fixed-width timestamps, so name order is cycle order.
+        // Cycle file names are fixed-width timestamps, so name order is cycle order. The two newest
+        // files are always kept: the tailer's idea of its current file can run ahead of the cycle
+        // it reads (seen on JDK 25: "the current cycle seems to have been deleted from under the
+        // queue"), and a cycle deleted while the writer still appends to it would lose frames.
         String currentName = current.getName();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(queueDir, "*" + CYCLE_FILE_SUFFIX)) {
-            for (Path file : files) {
-                if (file.getFileName().toString().compareTo(currentName) < 0) {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(queueDir, "*" + CYCLE_FILE_SUFFIX)) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            LOG.debug("{}: could not list cycle files in {}", source, queueDir, e);
+            return;
+        }
+        files.sort(Comparator.comparing(f -> f.getFileName().toString()));
+        for (Path file : files.subList(0, Math.max(0, files.size() - 2))) {
+            if (file.getFileName().toString().compareTo(currentName) < 0) {
+                try {
                     Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // Not fatal: the pool deletes its whole directory on close.
+                    LOG.debug("{}: could not delete finished cycle file {}", source, file, e);
                 }
             }
-        } catch (IOException e) {
-            // Not fatal: the pool deletes its whole directory on close.
-            LOG.debug("{}: could not delete finished cycle files in {}", source, queueDir, e);
         }
     }
 

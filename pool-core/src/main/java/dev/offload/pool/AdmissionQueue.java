@@ -1,10 +1,13 @@
 package dev.offload.pool;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Jobs waiting for a worker: bounded, highest priority first, FIFO within a priority. Lock-free on
@@ -69,7 +72,7 @@ final class AdmissionQueue {
      * take, or at once when {@code stop} holds (checked after registering as idle, so a
      * {@link #wakeAll} that follows a state change cannot be missed).
      */
-    Job take(long maxWaitNanos, java.util.function.BooleanSupplier stop) {
+    Job take(long maxWaitNanos, BooleanSupplier stop) {
         Job job = poll();
         if (job != null) {
             return job;
@@ -112,8 +115,8 @@ final class AdmissionQueue {
     }
 
     /** Removes and returns every waiting job (pool closing, crash loop). */
-    java.util.List<Job> drain() {
-        java.util.List<Job> drained = new java.util.ArrayList<>();
+    List<Job> drain() {
+        List<Job> drained = new ArrayList<>();
         Job job;
         while ((job = poll()) != null) {
             drained.add(job);

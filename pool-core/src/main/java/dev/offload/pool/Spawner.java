@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,7 +72,7 @@ final class Spawner implements AutoCloseable {
                 try {
                     return launcher.launch(id);
                 } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
+                    throw new CompletionException(e);
                 }
             }, executor));
         }
@@ -79,7 +80,7 @@ final class Spawner implements AutoCloseable {
         for (CompletableFuture<WorkerProcess> start : starts) {
             try {
                 pool.addSlot(start.join());
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 IOException cause = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                 if (failure == null) {
                     failure = cause;

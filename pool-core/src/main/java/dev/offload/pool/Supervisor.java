@@ -1,6 +1,5 @@
 package dev.offload.pool;
 
-import dev.offload.launcher.WorkerProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,10 +125,5 @@ final class Supervisor implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Unused workers handed back while closing are closed at once. */
-    static void discard(WorkerProcess worker) {
-        worker.close(1_000);
     }
 }

@@ -259,7 +259,7 @@ public final class WorkerPool implements AutoCloseable {
 
     void addSlot(WorkerProcess worker) {
         if (isClosing()) {
-            Supervisor.discard(worker);
+            worker.close(1_000); // started while the pool closed: not wanted any more
             return;
         }
         WorkerSlot slot = new WorkerSlot(this, worker);

@@ -99,7 +99,7 @@ public final class WorkerLauncher implements AutoCloseable {
             }
             int exit = exitCode(process);
             List<String> tail = stderr.tail(1_000);
-            WorkerProcess.deleteQuietly(shmDir);
+            ShmChannel.discard(shmDir);
             String what = timedOut.get()
                     ? "did not say HELLO within workers.startTimeout (" + config.startTimeout().toMillis() + " ms)"
                     : exit >= 0 ? ExitStatus.describe(exit) + " during start-up" : "failed its handshake: " + e.getMessage();

@@ -9,11 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -102,7 +99,7 @@ public final class WorkerProcess implements AutoCloseable {
         if (shmDir != null) {
             releaseSpinSlots();
         }
-        deleteQuietly(shmDir);
+        ShmChannel.discard(shmDir);
     }
 
     /** A worker killed while it spun would otherwise hold its slot of the pool's spin budget. */
@@ -114,17 +111,6 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
-    /** Removes a worker's shm directory (queues and control block); null is a no-op. */
-    static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // the pool directory's own close removes what is left
-        }
-    }
 
     @Override
     public void close() {

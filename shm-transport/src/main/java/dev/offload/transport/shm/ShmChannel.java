@@ -87,6 +87,21 @@ public final class ShmChannel implements Channel {
         ControlBlock.create(workerDir.resolve(CONTROL_FILE));
     }
 
+    /**
+     * Parent, after the worker is gone: removes the directory {@link #prepare} made (queues and
+     * control block). Quiet: what it cannot delete goes with the pool directory. Null is a no-op.
+     */
+    public static void discard(Path workerDir) {
+        if (workerDir == null) {
+            return;
+        }
+        try {
+            ShmFiles.deleteRecursively(workerDir);
+        } catch (IOException e) {
+            LOG.debug("could not delete worker directory {}: {}", workerDir, e.toString());
+        }
+    }
+
     /** Parent side: writes p2w, reads w2p; the worker's stdout is our doorbell, its stdin the peer's. */
     public static ShmChannel openParentSide(Path workerDir, InputStream fromWorker, OutputStream toWorker,
                                             ChannelOptions options, String name) throws IOException {

@@ -68,7 +68,7 @@ final class Completer implements AutoCloseable {
         counters.runTime.recordNanos(now - job.startedAt);
         counters.endToEnd.recordNanos(now - job.submittedAt);
         counters.completed.increment();
-        deliver.execute(() -> job.future.complete(value));
+        job.future.settle(value, null, deliver);
     }
 
     void fail(Job job, byte[] payload, String workerId) {
@@ -90,7 +90,7 @@ final class Completer implements AutoCloseable {
         if (failure instanceof JobTimeoutException) {
             counters.timeouts.increment();
         }
-        deliver.execute(() -> job.future.completeExceptionally(failure));
+        job.future.settle(null, failure, deliver);
         return true;
     }
 

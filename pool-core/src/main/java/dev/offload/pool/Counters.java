@@ -15,6 +15,10 @@ final class Counters {
     final LongAdder crashes = new LongAdder();
     final LongAdder timeouts = new LongAdder();
     final LongAdder cancelled = new LongAdder();
+    /** Jobs {@code submit()} gave straight to a slot spinning for work (not through the queue). */
+    final LongAdder handedOver = new LongAdder();
+    /** Of those, jobs whose JOB frame {@code submit()} wrote itself. */
+    final LongAdder sentBySubmit = new LongAdder();
     final LatencyStats queueWait = new LatencyStats();
     final LatencyStats runTime = new LatencyStats();
     final LatencyStats endToEnd = new LatencyStats();

@@ -1,27 +1,183 @@
 package dev.offload.pool;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * The future a caller gets from {@code submit}. {@code cancel} tells the pool: a waiting job leaves
  * the queue, a running one is stopped on its worker.
+ *
+ * <p>A thread blocked in {@link #join}, {@link #get()} or {@link #get(long, TimeUnit)} is served
+ * first: when the pool has the outcome and nothing depends on this future yet, the outcome is
+ * handed to that thread, which completes the future itself. No callback thread is woken in
+ * between, whatever {@code jobs.completion} says (a hand-off costs one wake-up, the executor two);
+ * a callback registered at that very moment runs on the waiting thread, never on a pool thread.
+ * It does not spin: measured on 2 cores, a caller spinning for its answer took the core the
+ * worker or the reader needed (busy: p50 30 µs instead of 11; yielding: no gain).
  */
 final class JobFuture<T> extends CompletableFuture<T> {
+    private static final VarHandle WAITER;
+    /** The value of {@link #waiter} once an outcome was handed to the waiting thread. */
+    private static final Object HANDED = new Object();
+    /** The longest a waiter parks before it looks again (a safety net: completions unpark it). */
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    static {
+        try {
+            WAITER = MethodHandles.lookup().findVarHandle(JobFuture.class, "waiter", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private volatile Consumer<JobFuture<T>> onCancel;
+    /** Null, the one thread waiting through {@link #await}, or {@link #HANDED}. */
+    private volatile Object waiter;
+    /** The handed outcome; written before the CAS to HANDED, read after it. */
+    private T handedValue;
+    private Throwable handedFailure;
 
     void onCancel(Consumer<JobFuture<T>> onCancel) {
         this.onCancel = onCancel;
     }
 
+    /**
+     * From the pool: settles the future with the job's outcome ({@code failure} null: success).
+     * A thread waiting in {@code get}/{@code join} gets it directly when nothing depends on this
+     * future; otherwise {@code callbacks} completes it (dependents then run there).
+     */
+    void settle(T value, Throwable failure, Executor callbacks) {
+        if (waiter instanceof Thread thread && getNumberOfDependents() == 0) {
+            handedValue = value;
+            handedFailure = failure;
+            if (WAITER.compareAndSet(this, thread, HANDED)) {
+                LockSupport.unpark(thread);
+                return;
+            }
+        }
+        callbacks.execute(() -> completeWith(value, failure));
+    }
+
+    /** True while a thread waits in get/join to be handed the outcome (for tests). */
+    boolean hasWaiter() {
+        return waiter instanceof Thread;
+    }
+
+    private void completeWith(T value, Throwable failure) {
+        if (failure == null) {
+            complete(value);
+        } else {
+            completeExceptionally(failure);
+        }
+    }
+
+    @Override
+    public T join() {
+        await(false, 0);
+        return super.join();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        await(true, 0);
+        return super.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        await(true, deadline == 0 ? 1 : deadline);
+        return super.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Waits until the future is done, an outcome is handed over, the deadline passes (0: none), or
+     * (if {@code interruptible}) the thread is interrupted; the interrupt status is kept for the
+     * CompletableFuture method that follows. If another thread already waits here, returns at once:
+     * that method then waits the ordinary way.
+     */
+    private void await(boolean interruptible, long deadline) {
+        Thread me = Thread.currentThread();
+        if (isDone() || !WAITER.compareAndSet(this, null, me)) {
+            return;
+        }
+        boolean interrupted = false;
+        try {
+            while (waiter == me && !isDone()) {
+                long park = MAX_PARK_NANOS;
+                if (deadline != 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    park = Math.min(park, left);
+                }
+                LockSupport.parkNanos(this, park);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    if (interruptible) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            if (!WAITER.compareAndSet(this, me, null)) {
+                completeWith(handedValue, handedFailure); // handed over: ours to complete
+            }
+            if (interrupted) {
+                me.interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean complete(T value) {
+        boolean done = super.complete(value);
+        wakeWaiter();
+        return done;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        boolean done = super.completeExceptionally(failure);
+        wakeWaiter();
+        return done;
+    }
+
+    @Override
+    public void obtrudeValue(T value) {
+        super.obtrudeValue(value);
+        wakeWaiter();
+    }
+
+    @Override
+    public void obtrudeException(Throwable failure) {
+        super.obtrudeException(failure);
+        wakeWaiter();
+    }
+
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
+        wakeWaiter();
         Consumer<JobFuture<T>> hook = onCancel;
         if (cancelled && hook != null) {
             hook.accept(this);
         }
         return cancelled;
+    }
+
+    private void wakeWaiter() {
+        if (waiter instanceof Thread thread) {
+            LockSupport.unpark(thread);
+        }
     }
 
     /** Dependent stages are plain futures: cancelling one of those must not reach the pool. */

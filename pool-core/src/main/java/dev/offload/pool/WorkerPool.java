@@ -139,6 +139,15 @@ public final class WorkerPool implements AutoCloseable {
             hasTimeouts = true;
         }
         future.onCancel(f -> cancelled(job));
+        if (queue.size() == 0) {
+            // Nothing waits ahead of this job: a slot whose thread spins for work takes it now.
+            for (WorkerSlot slot : slots) {
+                if (slot.tryDispatch(job)) {
+                    counters.handedOver.increment();
+                    return (CompletableFuture<O>) future;
+                }
+            }
+        }
         if (!queue.offer(job)) {
             return reject(future, PoolRejectedException.Reason.QUEUE_FULL, "queue full: " + config.queueCapacity() + " jobs already waiting (queue.capacity)");
         }

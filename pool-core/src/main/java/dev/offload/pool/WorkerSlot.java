@@ -12,6 +12,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * One worker and the pool thread that drives it: takes a job from the admission queue, sends it,
@@ -20,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  * job (re-run or fail) and ends; a dead slot is never given a job again.
  *
  * <p>Other threads (the supervisor) only read {@link #current}, send CANCEL, and kill the process.
+ *
+ * <p>Hand-off: for a moment after each job the slot thread spins ({@link #HOT}) instead of parking.
+ * A caller's {@code submit()} may then claim the slot ({@link #tryDispatch}) and write the JOB frame
+ * itself, if the channel can take it without a system call; the slot thread, which never stopped
+ * running, reads the answer. No thread is woken between {@code submit()} and the worker.
  */
 final class WorkerSlot implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerSlot.class);
@@ -37,12 +44,31 @@ final class WorkerSlot implements Runnable {
     volatile String killReason;
     private int jobsRun;
     private boolean retired;
+    /** Set when a job just finished: the next wait for work starts with a spin. */
+    private boolean hot;
+    private final BooleanSupplier workWaiting;
+
+    /** Hand-off states: the slot thread is not spinning for work (parked, or busy with a job). */
+    private static final int COLD = 0;
+    /** The slot thread spins for work: a caller may claim the slot. */
+    private static final int HOT = 1;
+    /** A caller claimed the slot and is sending its job. */
+    private static final int CLAIMED = 2;
+    /** The caller is done: {@link #handed} is the job, {@link #handedSent} says whether it went out. */
+    private static final int HANDED = 3;
+    /** The slot thread has ended: no hand-off any more. */
+    private static final int ENDED = 4;
+    private final AtomicInteger handoff = new AtomicInteger(COLD);
+    /** Written by the claiming caller before HANDED, read by the slot thread after it. */
+    private Job handed;
+    private boolean handedSent;
 
     WorkerSlot(WorkerPool pool, WorkerProcess worker) {
         this.pool = pool;
         this.worker = worker;
         this.thread = new Thread(this, "offload-slot-" + worker.id());
         this.thread.setDaemon(true);
+        this.workWaiting = () -> handoff.get() != HOT || pool.queue().size() > 0 || pool.isDraining();
     }
 
     void start() {
@@ -88,7 +114,10 @@ final class WorkerSlot implements Runnable {
         try {
             Job job;
             while ((job = nextJob()) != null) {
-                if (!runJob(job)) {
+                boolean handedOver = job == handed;
+                boolean sent = handedOver && handedSent;
+                handed = null;
+                if (!runJob(job, handedOver, sent)) {
                     died = true;
                     break;
                 }
@@ -98,7 +127,33 @@ final class WorkerSlot implements Runnable {
             worker.kill();
             died = true;
         } finally {
-            pool.slotEnded(this, died, retired);
+            try {
+                closeHandoff();
+            } finally {
+                pool.slotEnded(this, died, retired);
+            }
+        }
+    }
+
+    /**
+     * The slot thread is ending: refuse further hand-offs, and put back a job a caller handed over
+     * that this thread will not run now (it ended by an unexpected error right after a job).
+     */
+    private void closeHandoff() {
+        while (true) {
+            int state = handoff.get();
+            if (state == CLAIMED) {
+                Thread.onSpinWait(); // the caller is between its claim and its append
+            } else if (handoff.compareAndSet(state, ENDED)) {
+                if (state == HANDED) {
+                    Job job = handed;
+                    handed = null;
+                    end(job);
+                    job.attempts--; // never reached a worker that will answer
+                    pool.queue().requeue(job);
+                }
+                return;
+            }
         }
     }
 
@@ -107,6 +162,16 @@ final class WorkerSlot implements Runnable {
         long idleSince = System.nanoTime();
         long idleTimeout = pool.config().idleTimeout().toNanos();
         int maxJobs = pool.config().maxJobsPerWorker();
+        if (hot) {
+            // Right after a job, watch for work for a moment instead of parking: a caller that
+            // submits its next job at once (a sequential caller, a busy pool) then needs no
+            // wake-up of this thread, which on a small machine costs more than the round trip.
+            hot = false;
+            Job job = spinForWork();
+            if (job != null) {
+                return job;
+            }
+        }
         while (true) {
             if (pool.isClosing() || !worker.isAlive() || (maxJobs > 0 && jobsRun >= maxJobs)) {
                 return null;
@@ -137,9 +202,54 @@ final class WorkerSlot implements Runnable {
         }
     }
 
-    /** Runs one attempt of {@code job}; false when the worker died. */
-    private boolean runJob(Job job) {
-        Channel channel = worker.channel();
+    /**
+     * Spins for work while the slot is open for a hand-off ({@link #finished} opened it); a job a
+     * caller handed over, or null (then look in the queue as usual).
+     */
+    private Job spinForWork() {
+        if (handoff.get() == COLD) {
+            return null; // not opened (job quota reached, pool draining): nobody can claim it
+        }
+        worker.channel().spinWait(workWaiting);
+        if (handoff.compareAndSet(HOT, COLD)) {
+            return null;
+        }
+        while (handoff.get() != HANDED) {
+            Thread.onSpinWait(); // the caller is between its claim and its append: a microsecond
+        }
+        Job job = handed;
+        handoff.set(COLD);
+        return job;
+    }
+
+    /**
+     * From a caller's {@code submit()}: gives {@code job} to this slot if its thread is spinning
+     * for work, and sends the JOB frame here if the channel takes it without blocking (else the
+     * slot thread sends it). False: the slot was not free, nothing happened. Never blocks.
+     */
+    boolean tryDispatch(Job job) {
+        if (handoff.get() != HOT || !handoff.compareAndSet(HOT, CLAIMED)) {
+            return false;
+        }
+        boolean sent = false;
+        try {
+            begin(job);
+            sent = worker.channel().trySend(jobFrame(job));
+            if (sent) {
+                pool.counters().sentBySubmit.increment();
+            }
+        } catch (IOException e) {
+            // the worker is going; the slot thread's own send meets the same end and settles the job
+        } finally {
+            handed = job;
+            handedSent = sent;
+            handoff.set(HANDED);
+        }
+        return true;
+    }
+
+    /** Marks the start of an attempt: from here the supervisor watches the job on this slot. */
+    private void begin(Job job) {
         long now = System.nanoTime();
         job.attempts++;
         job.slot = this;
@@ -150,8 +260,25 @@ final class WorkerSlot implements Runnable {
         lastHeard = now;
         current = job;
         pool.counters().busy.incrementAndGet();
+    }
+
+    private static Frame jobFrame(Job job) {
+        return new Frame(FrameType.JOB, job.id, job.attempts, job.handler, 0, job.input);
+    }
+
+    /**
+     * Runs one attempt of {@code job}; false when the worker died. A job a caller handed over was
+     * begun by that caller, and maybe {@code sent} too.
+     */
+    private boolean runJob(Job job, boolean handedOver, boolean sent) {
+        Channel channel = worker.channel();
+        if (!handedOver) {
+            begin(job);
+        }
         try {
-            channel.send(new Frame(FrameType.JOB, job.id, job.attempts, job.handler, 0, job.input));
+            if (!sent) {
+                channel.send(jobFrame(job));
+            }
             while (true) {
                 Frame frame = channel.receive();
                 lastHeard = System.nanoTime();
@@ -161,12 +288,14 @@ final class WorkerSlot implements Runnable {
                 switch (frame.type()) {
                     case PROGRESS -> pool.completer().progress(job, frame.payload());
                     case RESULT -> {
+                        finished(job);
                         pool.completer().succeed(job, frame.payload(), worker.id());
-                        return finished(job);
+                        return true;
                     }
                     case ERROR -> {
+                        finished(job);
                         pool.completer().fail(job, frame.payload(), worker.id());
-                        return finished(job);
+                        return true;
                     }
                     case HEARTBEAT -> {
                         // lastHeard is all it is for
@@ -178,19 +307,35 @@ final class WorkerSlot implements Runnable {
             if (e instanceof CorruptFrameException) {
                 kill("broke its channel (" + e.getMessage() + ")");
             }
+            end(job);
             workerDied(job, e);
             return false;
-        } finally {
-            current = null;
-            job.slot = null;
-            pool.counters().busy.decrementAndGet();
+        } catch (RuntimeException | Error e) {
+            end(job);
+            throw e;
         }
     }
 
-    private boolean finished(Job job) {
+    /**
+     * The worker answered. The slot is free from here: it is opened for a hand-off before the
+     * caller's future completes, so that a caller who submits again as soon as it has its result
+     * finds this slot spinning for work rather than still busy.
+     */
+    private void finished(Job job) {
+        end(job);
         jobsRun++;
+        hot = true;
         killAt = 0; // a job that stopped within its cancel grace keeps its worker
-        return true;
+        int maxJobs = pool.config().maxJobsPerWorker();
+        if (!pool.isDraining() && (maxJobs == 0 || jobsRun < maxJobs)) {
+            handoff.set(HOT);
+        }
+    }
+
+    private void end(Job job) {
+        current = null;
+        job.slot = null;
+        pool.counters().busy.decrementAndGet();
     }
 
     private void workerDied(Job job, IOException cause) {

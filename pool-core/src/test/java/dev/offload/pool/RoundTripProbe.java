@@ -2,6 +2,7 @@ package dev.offload.pool;
 
 import dev.offload.config.PoolConfig;
 import dev.offload.pool.handlers.Bytes;
+import dev.offload.transport.shm.ShmChannel;
 import org.HdrHistogram.Histogram;
 
 import java.util.List;
@@ -39,6 +40,14 @@ public final class RoundTripProbe {
                         h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
                         h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
                 PoolStats after = pool.stats();
+                System.out.printf("     handed straight to the spinning slot: %,d of %,d jobs (%,d written by submit())%n",
+                        pool.counters().handedOver.sum(), 20_000 + n, pool.counters().sentBySubmit.sum());
+                for (WorkerSlot slot : pool.slots()) {
+                    if (slot.worker().channel() instanceof ShmChannel shm) {
+                        System.out.println("     doorbell sleeps: parent " + shm.inboundCounters().sleeps()
+                                + ", worker " + shm.outboundCounters().sleeps());
+                    }
+                }
                 System.out.printf("     pool view (all jobs, us): queueWait p50=%.0f p90=%.0f  runTime p50=%.0f p90=%.0f  endToEnd p50=%.0f%n",
                         after.queueWait().p50(), after.queueWait().p90(), after.runTime().p50(), after.runTime().p90(), after.endToEnd().p50());
             }

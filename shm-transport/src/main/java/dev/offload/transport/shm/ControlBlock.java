@@ -105,6 +105,11 @@ final class ControlBlock {
      * Writer, after appending and a full fence: true when the reader said it sleeps and this call
      * won the right to ring it (exactly one ring per announced sleep).
      */
+    /** True while the reader of {@code d} has announced that it sleeps (or is about to). */
+    boolean isSleeping(Direction d) {
+        return (int) INT.getVolatile(buffer, ControlBlockDescriptor.sleepingOffset(d)) == 1;
+    }
+
     boolean claimSleeper(Direction d) {
         int offset = ControlBlockDescriptor.sleepingOffset(d);
         // The plain volatile read first: the common case (reader awake) costs no CAS and leaves the

@@ -22,6 +22,7 @@ final class FrameAppender implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_BYTES);
+    private boolean appended;
 
     FrameAppender(Path queueDir, long maxFrameBytes) {
         this.queue = ShmQueues.open(queueDir, maxFrameBytes);
@@ -54,6 +55,16 @@ final class FrameAppender implements AutoCloseable {
         } finally {
             dc.close();
         }
+        appended = true;
+    }
+
+    /**
+     * True when the next append would start a new cycle file (the clock has passed the cycle of
+     * the last append, or nothing was appended yet): creating and mapping a file costs the writer
+     * milliseconds, so {@link ShmChannel#trySend} leaves that to an ordinary send.
+     */
+    boolean wouldRoll() {
+        return !appended || appender.cycle() != queue.cycle();
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * A {@link Channel} over shared memory: per worker, two Chronicle queues on tmpfs (parent→worker
@@ -47,13 +48,19 @@ public final class ShmChannel implements Channel {
     private final SpinGate gate;
     /** Set by a send that rang the peer's doorbell; read and cleared by the next receive. */
     private volatile boolean rangPeer;
+    /** Set by a {@link #trySend} whose peer fell asleep: the next receive or poll rings for it. */
+    private volatile boolean ringOwed;
+    /** How many times a trySend left its ring to the reader (for tests and tuning). */
+    private volatile long ringsOwed;
+    /** Frames bigger than this are not sent by {@link #trySend}: writing them touches fresh pages. */
+    static final int TRY_SEND_MAX_PAYLOAD = 16 * 1024;
     private final Direction inbound;
     private final Direction outbound;
     private final ControlBlock control;
     private final FrameAppender appender;
     private final FrameTailer tailer;
     private final Doorbell doorbell;
-    private final Object sendLock = new Object();
+    private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -158,35 +165,92 @@ public final class ShmChannel implements Channel {
     @Override
     public void send(Frame frame) throws IOException {
         byte[] handler = FrameCodec.checkSendable(frame, options.maxFrameBytes());
-        synchronized (sendLock) {
-            ensureOpen();
-            try {
-                appender.append(frame, handler);
-            } catch (RuntimeException e) {
-                throw new ChannelException(name + ": could not append a " + frame.type() + " frame to the shm queue", e);
+        sendLock.lock();
+        try {
+            append(frame, handler);
+            if (peerSleeps()) {
+                ring();
             }
-            // Dekker, writer half: [publish frame] fence [read reader's flag]. The reader does
-            // [set flag] fence [read queue]. Chronicle publishes the document with a release store,
-            // which a later load may overtake (store-load reordering, even on x86), so without this
-            // full fence we could read the flag as 0 from before the reader set it while the reader
-            // re-checks the queue and misses our frame: both would wait, a lost wake-up. With the
-            // fences on both sides at least one of us sees the other's write: either the reader's
-            // re-check finds the frame, or we see the flag and ring.
-            VarHandle.fullFence();
-            if (control.claimSleeper(outbound)) {
-                control.countRing(outbound);
-                rangPeer = true;
-                try {
-                    doorbell.ring();
-                } catch (IOException e) {
-                    throw new ChannelClosedException(name + ": peer closed the doorbell (" + e.getMessage() + ")");
-                }
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Refuses (false, nothing written) when the frame is over {@link #TRY_SEND_MAX_PAYLOAD}, the
+     * peer sleeps, another thread is sending, or the queue is due to start a new cycle file. A
+     * sleep that begins between our check and our append is settled by the reader: see
+     * {@link Channel#trySend}.
+     */
+    @Override
+    public boolean trySend(Frame frame) throws IOException {
+        if (frame.payload().length > TRY_SEND_MAX_PAYLOAD || control.isSleeping(outbound) || !sendLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (appender.wouldRoll()) {
+                return false;
             }
+            append(frame, FrameCodec.checkSendable(frame, options.maxFrameBytes()));
+            if (peerSleeps()) {
+                ringsOwed++; // under the send lock
+                ringOwed = true;
+            }
+            return true;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void append(Frame frame, byte[] handler) throws IOException {
+        ensureOpen();
+        try {
+            appender.append(frame, handler);
+        } catch (RuntimeException e) {
+            throw new ChannelException(name + ": could not append a " + frame.type() + " frame to the shm queue", e);
+        }
+    }
+
+    /**
+     * After an append: true when the peer announced that it sleeps, in which case this call took
+     * its flag and the caller must ring (once).
+     */
+    private boolean peerSleeps() {
+        // Dekker, writer half: [publish frame] fence [read reader's flag]. The reader does
+        // [set flag] fence [read queue]. Chronicle publishes the document with a release store,
+        // which a later load may overtake (store-load reordering, even on x86), so without this
+        // full fence we could read the flag as 0 from before the reader set it while the reader
+        // re-checks the queue and misses our frame: both would wait, a lost wake-up. With the
+        // fences on both sides at least one of us sees the other's write: either the reader's
+        // re-check finds the frame, or we see the flag and ring.
+        VarHandle.fullFence();
+        if (control.claimSleeper(outbound)) {
+            control.countRing(outbound);
+            return true;
+        }
+        return false;
+    }
+
+    private void ring() throws ChannelClosedException {
+        rangPeer = true;
+        try {
+            doorbell.ring();
+        } catch (IOException e) {
+            throw new ChannelClosedException(name + ": peer closed the doorbell (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Reader: rings for a {@link #trySend} whose peer fell asleep (we own the ring: the flag is ours). */
+    private void payRingOwed() throws ChannelClosedException {
+        if (ringOwed) {
+            ringOwed = false;
+            ring();
         }
     }
 
     @Override
     public Frame receive() throws IOException {
+        payRingOwed();
         Frame frame = pollAndSpin();
         if (frame != null) {
             return frame;
@@ -255,8 +319,32 @@ public final class ShmChannel implements Channel {
         }
     }
 
+    /** Spins like {@link #pollAndSpin} (same budget, gate and yielding), for another condition. */
+    @Override
+    public boolean spinWait(BooleanSupplier ready) {
+        if (ready.getAsBoolean()) {
+            return true;
+        }
+        if (options.spinNanos() == 0 || closed.get() || !gate.tryEnter()) {
+            return false;
+        }
+        try {
+            long deadline = System.nanoTime() + options.spinNanos();
+            do {
+                Thread.yield();
+                if (ready.getAsBoolean()) {
+                    return true;
+                }
+            } while (!closed.get() && System.nanoTime() - deadline < 0);
+            return false;
+        } finally {
+            gate.exit();
+        }
+    }
+
     @Override
     public Frame poll() throws IOException {
+        payRingOwed();
         readLock.lock();
         try {
             return pollLocked();
@@ -291,6 +379,11 @@ public final class ShmChannel implements Channel {
         return "shm";
     }
 
+    /** Times a {@link #trySend} found the peer just fallen asleep and left the ring to the reader. */
+    long ringsOwed() {
+        return ringsOwed;
+    }
+
     /** Slow-path counts of the direction this side reads. */
     public DoorbellCounters inboundCounters() {
         return control.counters(inbound);
@@ -312,8 +405,11 @@ public final class ShmChannel implements Channel {
             return;
         }
         doorbell.close();
-        synchronized (sendLock) {
+        sendLock.lock();
+        try {
             ShmFiles.closeAll(LOG, name, List.of(appender));
+        } finally {
+            sendLock.unlock();
         }
         readLock.lock();
         try {

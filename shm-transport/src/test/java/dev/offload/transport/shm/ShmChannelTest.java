@@ -138,6 +138,38 @@ class ShmChannelTest extends ChannelContractTest {
 
     @Test
     @Timeout(30)
+    void trySendShouldSendToAnAwakeReaderAndRefuseWhatWouldNeedASystemCall() throws Exception {
+        // Nothing appended yet: the first append creates the cycle file, which trySend leaves alone.
+        assertThat(parent.trySend(Frame.control(FrameType.HEARTBEAT))).isFalse();
+        parent.send(Frame.control(FrameType.HEARTBEAT));
+        assertThat(worker.receive().type()).isEqualTo(FrameType.HEARTBEAT);
+
+        // Reader awake, small frame: sent, no ring.
+        assertThat(parent.trySend(Frame.of(FrameType.JOB, 7, 1, new byte[16]))).isTrue();
+        Frame got = worker.receive();
+        assertThat(got.type()).isEqualTo(FrameType.JOB);
+        assertThat(got.jobId()).isEqualTo(7);
+
+        // Over the trySend size: refused, nothing written.
+        assertThat(parent.trySend(Frame.of(FrameType.JOB, 8, 1, new byte[ShmChannel.TRY_SEND_MAX_PAYLOAD + 1]))).isFalse();
+        assertThat(worker.poll()).isNull();
+
+        // Reader asleep on its doorbell: waking it is a pipe write, so refused; send() rings.
+        AtomicReference<Thread> reader = new AtomicReference<>();
+        Future<Frame> receiving = inBackground(() -> {
+            reader.set(Thread.currentThread());
+            return worker.receive();
+        });
+        await().atMost(10, TimeUnit.SECONDS).until(() -> shmWorker().inboundCounters().sleeps() == 1);
+        awaitBlocked(reader::get);
+        assertThat(parent.trySend(Frame.of(FrameType.JOB, 9, 1, new byte[16]))).isFalse();
+        parent.send(Frame.of(FrameType.JOB, 10, 1, new byte[16]));
+        assertThat(receiving.get(10, TimeUnit.SECONDS).jobId()).isEqualTo(10);
+        assertThat(shmParent().outboundCounters().rings()).isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(30)
     void closeShouldEndAReaderBlockedOnADeafDoorbellOnceThePeerGoes() throws Exception {
         // A stream like a Linux pipe's: close() does not wake a thread blocked in read(); the
         // reader wakes when the peer's end closes (here: the latch), and must then see the close.

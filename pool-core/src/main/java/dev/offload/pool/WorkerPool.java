@@ -28,7 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #submit} never blocks and never throws for a runtime condition: a full queue, a closed
  * pool or an input over the frame limit give a future that has already failed with
  * {@link PoolRejectedException}. Results complete on a callback thread by default
- * ({@code jobs.completion}).
+ * ({@code jobs.completion}); a thread blocked in {@code join()}/{@code get()} on the future is
+ * handed its result directly, whatever that setting.
+ *
+ * <p>The fast path, over shm: for a moment after each job a worker's slot thread spins for work
+ * instead of parking, and a {@code submit()} that finds the queue empty gives the job straight to
+ * such a slot and writes its JOB frame into the worker's queue itself, when that costs no system
+ * call (otherwise the slot thread sends it). No thread is woken between {@code submit()} and the
+ * worker; see {@code docs/BENCHMARKS.md} for what that buys.
  *
  * <pre>{@code
  * try (WorkerPool pool = WorkerPool.start(PoolConfig.load(Path.of("offload.yaml")))) {

@@ -143,7 +143,7 @@ final class WorkerSlot implements Runnable {
         while (true) {
             int state = handoff.get();
             if (state == CLAIMED) {
-                Thread.onSpinWait(); // the caller is between its claim and its append
+                Thread.yield(); // the caller is between its claim and its append (see spinForWork)
             } else if (handoff.compareAndSet(state, ENDED)) {
                 if (state == HANDED) {
                     Job job = handed;
@@ -215,7 +215,9 @@ final class WorkerSlot implements Runnable {
             return null;
         }
         while (handoff.get() != HANDED) {
-            Thread.onSpinWait(); // the caller is between its claim and its append: a microsecond
+            // The caller is between its claim and its append, a microsecond. Yield, not spin: if
+            // the caller was preempted onto this core, a busy spin would keep it off for a slice.
+            Thread.yield();
         }
         Job job = handed;
         handoff.set(COLD);

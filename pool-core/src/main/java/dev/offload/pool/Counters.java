@@ -19,6 +19,8 @@ final class Counters {
     final LongAdder handedOver = new LongAdder();
     /** Of those, jobs whose JOB frame {@code submit()} wrote itself. */
     final LongAdder sentBySubmit = new LongAdder();
+    /** Jobs whose answer the caller's own thread read, waiting in get/join. */
+    final LongAdder readByCaller = new LongAdder();
     final LatencyStats queueWait = new LatencyStats();
     final LatencyStats runTime = new LatencyStats();
     final LatencyStats endToEnd = new LatencyStats();

@@ -38,6 +38,8 @@ final class JobFuture<T> extends CompletableFuture<T> {
     }
 
     private volatile Consumer<JobFuture<T>> onCancel;
+    /** The pool's job behind this future (null in tests of the future alone). */
+    volatile Job job;
     /** Null, the one thread waiting through {@link #await}, or {@link #HANDED}. */
     private volatile Object waiter;
     /** The handed outcome; written before the CAS to HANDED, read after it. */
@@ -110,6 +112,11 @@ final class JobFuture<T> extends CompletableFuture<T> {
         }
         boolean interrupted = false;
         try {
+            Job j = job;
+            WorkerSlot slot = j == null ? null : j.slot;
+            if (slot != null && slot.tryLend(j)) {
+                slot.readOnLoan(j, deadline); // this thread reads its own answer
+            }
             while (waiter == me && !isDone()) {
                 long park = MAX_PARK_NANOS;
                 if (deadline != 0) {

@@ -146,6 +146,7 @@ public final class WorkerPool implements AutoCloseable {
             hasTimeouts = true;
         }
         future.onCancel(f -> cancelled(job));
+        future.job = job;
         if (queue.size() == 0) {
             // Nothing waits ahead of this job: a slot whose thread spins for work takes it now.
             for (WorkerSlot slot : slots) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -42,7 +43,8 @@ final class WorkerSlot implements Runnable {
     volatile long killAt;
     /** Why the pool killed this worker, if it did (read when the death is reported). */
     volatile String killReason;
-    private int jobsRun;
+    /** Written by the slot thread, or by a caller reading on loan (one at a time, see {@link #handoff}). */
+    private volatile int jobsRun;
     private boolean retired;
     /** Set when a job just finished: the next wait for work starts with a spin. */
     private boolean hot;
@@ -58,10 +60,25 @@ final class WorkerSlot implements Runnable {
     private static final int HANDED = 3;
     /** The slot thread has ended: no hand-off any more. */
     private static final int ENDED = 4;
+    /** The handed job's caller, waiting in get/join, reads its answer; the slot thread parks. */
+    private static final int LENT = 5;
+    /** That caller stopped reading before the answer came: the slot thread reads on. */
+    private static final int RETURNED = 6;
+    /** How long the slot thread leaves a handed job for its caller to start reading. */
+    private static final long LEND_WINDOW_NANOS = 3_000;
+    /** Timed parks of a slot thread whose callers read: from this, doubling up to the max. */
+    private static final long LENT_PARK_MIN_NANOS = 50_000;
+    private static final long LENT_PARK_MAX_NANOS = 1_000_000;
     private final AtomicInteger handoff = new AtomicInteger(COLD);
     /** Written by the claiming caller before HANDED, read by the slot thread after it. */
     private Job handed;
     private boolean handedSent;
+    /** What stopped the caller that read on loan, rethrown by the slot thread; null if none. */
+    private IOException returnedFailure;
+    /** True while the slot thread parks because callers read the answers. */
+    private volatile boolean lending;
+    /** The thread that last read an answer on loan: its next job will likely be read the same way. */
+    private volatile Thread lastReader;
 
     WorkerSlot(WorkerPool pool, WorkerProcess worker) {
         this.pool = pool;
@@ -116,8 +133,10 @@ final class WorkerSlot implements Runnable {
             while ((job = nextJob()) != null) {
                 boolean handedOver = job == handed;
                 boolean sent = handedOver && handedSent;
+                IOException failure = returnedFailure;
                 handed = null;
-                if (!runJob(job, handedOver, sent)) {
+                returnedFailure = null;
+                if (!runJob(job, handedOver, sent, failure)) {
                     died = true;
                     break;
                 }
@@ -142,8 +161,8 @@ final class WorkerSlot implements Runnable {
     private void closeHandoff() {
         while (true) {
             int state = handoff.get();
-            if (state == CLAIMED) {
-                Thread.yield(); // the caller is between its claim and its append (see spinForWork)
+            if (state == CLAIMED || state == LENT) {
+                Thread.yield(); // a caller is sending, or reading for at most its spin (see readOnLoan)
             } else if (handoff.compareAndSet(state, ENDED)) {
                 if (state == HANDED) {
                     Job job = handed;
@@ -214,14 +233,188 @@ final class WorkerSlot implements Runnable {
         if (handoff.compareAndSet(HOT, COLD)) {
             return null;
         }
-        while (handoff.get() != HANDED) {
-            // The caller is between its claim and its append, a microsecond. Yield, not spin: if
-            // the caller was preempted onto this core, a busy spin would keep it off for a slice.
-            Thread.yield();
+        return takeHanded();
+    }
+
+    /**
+     * A caller claimed the slot: waits for its job, then either reads the answer here or, when the
+     * caller waits in get/join and takes the reading (see {@link #tryLend}), parks until the caller
+     * is done ({@link #lentWait}). Returns the job this thread must run, or null.
+     */
+    private Job takeHanded() {
+        while (true) {
+            int state = handoff.get();
+            if (state == CLAIMED) {
+                // The caller is between its claim and its append, a microsecond. Yield, not spin:
+                // if the caller was preempted onto this core, a busy spin would keep it off.
+                Thread.yield();
+                continue;
+            }
+            if (state == HANDED) {
+                if (handedSent) {
+                    long end = System.nanoTime() + LEND_WINDOW_NANOS;
+                    while (handoff.get() == HANDED && System.nanoTime() - end < 0) {
+                        Thread.yield(); // a moment for the caller to reach get/join
+                    }
+                }
+                if (handoff.compareAndSet(HANDED, COLD)) {
+                    return handed;
+                }
+                continue;
+            }
+            return lentWait(); // LENT, or a loan already over (HOT, COLD) or given back (RETURNED)
         }
-        Job job = handed;
-        handoff.set(COLD);
-        return job;
+    }
+
+    /**
+     * Parks while callers read their own answers: each finished loan reopens the slot (HOT), the
+     * next caller claims it and reads again, and this thread stays out of the way, so a round trip
+     * has two threads (caller and worker) instead of three. Wakes on a timer (50 µs doubling to
+     * 1 ms) to take over a handed job nobody reads, and when a caller gives its job back.
+     * Returns the job to run on this thread, or null (then wait for work as usual).
+     */
+    private Job lentWait() {
+        lending = true;
+        try {
+            long park = LENT_PARK_MIN_NANOS;
+            int runsSeen = jobsRun;
+            Job unread = null;
+            while (true) {
+                int state = handoff.get();
+                switch (state) {
+                    case RETURNED -> {
+                        handoff.set(COLD);
+                        return handed;
+                    }
+                    case COLD -> {
+                        return null; // the last loan closed the slot (job quota, pool draining)
+                    }
+                    case HOT -> {
+                        boolean idle = jobsRun == runsSeen && park == LENT_PARK_MAX_NANOS;
+                        if ((idle || pool.isDraining() || pool.queue().size() > 0) && handoff.compareAndSet(HOT, COLD)) {
+                            return null;
+                        }
+                    }
+                    case HANDED -> {
+                        Job job = handed;
+                        // Seen on two looks, or not sent yet: nobody is going to read it but us.
+                        // After the CAS, whatever is handed now is ours (it may be a newer job).
+                        if ((job == unread || !handedSent) && handoff.compareAndSet(HANDED, COLD)) {
+                            return handed;
+                        }
+                        unread = job;
+                    }
+                    default -> {
+                        // LENT or CLAIMED: a caller is at work
+                    }
+                }
+                if (state == HANDED) {
+                    LockSupport.parkNanos(this, LEND_WINDOW_NANOS);
+                } else {
+                    runsSeen = jobsRun;
+                    LockSupport.parkNanos(this, park);
+                    park = Math.min(park * 2, LENT_PARK_MAX_NANOS);
+                }
+            }
+        } finally {
+            lending = false;
+        }
+    }
+
+    /**
+     * From {@link JobFuture}, on the thread waiting in get/join for {@code job}: takes over reading
+     * the answer if the job was handed over, sent, and nobody reads yet. True: the caller must then
+     * call {@link #readOnLoan}.
+     */
+    boolean tryLend(Job job) {
+        if (handoff.get() != HANDED || handed != job || !handedSent || !handoff.compareAndSet(HANDED, LENT)) {
+            return false;
+        }
+        if (handed == job) {
+            return true;
+        }
+        handoff.set(HANDED); // between our look and our CAS the job was read and another handed over
+        return false;
+    }
+
+    /**
+     * The waiting caller reads its job's answer, spinning (yielding) for at most the transport's
+     * spin or until {@code deadline} (0: none). On the answer the slot is settled and reopened here
+     * and the job completed (handed to this very thread, see {@link JobFuture#settle}); otherwise
+     * the reading goes back to the slot thread and the caller parks as usual.
+     */
+    void readOnLoan(Job job, long deadline) {
+        Channel channel = worker.channel();
+        long end = System.nanoTime() + pool.config().shmSpin().toNanos();
+        if (deadline != 0 && deadline - end < 0) {
+            end = deadline;
+        }
+        try {
+            while (true) {
+                Frame frame = channel.poll();
+                long now = System.nanoTime();
+                if (frame == null) {
+                    if (now - end >= 0 || pool.isClosing()) {
+                        giveBack(null);
+                        return;
+                    }
+                    Thread.yield(); // if the worker shares this core, let it run
+                    continue;
+                }
+                lastHeard = now;
+                if (frame.jobId() != job.id || frame.attempt() != job.attempts) {
+                    continue;
+                }
+                switch (frame.type()) {
+                    case PROGRESS -> pool.completer().progress(job, frame.payload());
+                    case RESULT -> {
+                        finishedOnLoan(job);
+                        pool.completer().succeed(job, frame.payload(), worker.id());
+                        return;
+                    }
+                    case ERROR -> {
+                        finishedOnLoan(job);
+                        pool.completer().fail(job, frame.payload(), worker.id());
+                        return;
+                    }
+                    case HEARTBEAT -> {
+                        // lastHeard is all it is for
+                    }
+                    default -> LOG.warn("worker {} sent an unexpected {}", worker.id(), frame);
+                }
+            }
+        } catch (IOException e) {
+            giveBack(e); // the slot thread settles the job as if it had read this itself
+        } catch (RuntimeException | Error e) {
+            giveBack(null);
+            throw e;
+        }
+    }
+
+    private void giveBack(IOException failure) {
+        returnedFailure = failure;
+        handoff.set(RETURNED);
+        LockSupport.unpark(thread);
+    }
+
+    /** {@link #finished}, on the caller's thread: the slot thread is parked in {@link #lentWait}. */
+    private void finishedOnLoan(Job job) {
+        pool.counters().readByCaller.increment();
+        end(job);
+        jobsRun++;
+        killAt = 0;
+        handed = null;
+        lastReader = Thread.currentThread();
+        int maxJobs = pool.config().maxJobsPerWorker();
+        if (!pool.isDraining() && (maxJobs == 0 || jobsRun < maxJobs)) {
+            handoff.set(HOT);
+            if (pool.queue().size() > 0) {
+                LockSupport.unpark(thread); // queued jobs: the slot thread takes them
+            }
+        } else {
+            handoff.set(COLD);
+            LockSupport.unpark(thread); // the slot thread retires the worker or ends
+        }
     }
 
     /**
@@ -247,6 +440,11 @@ final class WorkerSlot implements Runnable {
             handedSent = sent;
             handoff.set(HANDED);
         }
+        if (lending && (!sent || Thread.currentThread() != lastReader)) {
+            // The slot thread parks while callers read their own answers; this caller is not the
+            // one that did (or must not read: nothing sent), so wake the slot thread to read.
+            LockSupport.unpark(thread);
+        }
         return true;
     }
 
@@ -270,14 +468,18 @@ final class WorkerSlot implements Runnable {
 
     /**
      * Runs one attempt of {@code job}; false when the worker died. A job a caller handed over was
-     * begun by that caller, and maybe {@code sent} too.
+     * begun by that caller, and maybe {@code sent} too; {@code failedOnLoan} is what stopped the
+     * caller that was reading its answer, if anything did.
      */
-    private boolean runJob(Job job, boolean handedOver, boolean sent) {
+    private boolean runJob(Job job, boolean handedOver, boolean sent, IOException failedOnLoan) {
         Channel channel = worker.channel();
         if (!handedOver) {
             begin(job);
         }
         try {
+            if (failedOnLoan != null) {
+                throw failedOnLoan; // what the caller reading on loan met
+            }
             if (!sent) {
                 channel.send(jobFrame(job));
             }

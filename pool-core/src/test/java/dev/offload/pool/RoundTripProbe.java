@@ -40,8 +40,9 @@ public final class RoundTripProbe {
                         h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
                         h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
                 PoolStats after = pool.stats();
-                System.out.printf("     handed straight to the spinning slot: %,d of %,d jobs (%,d written by submit())%n",
-                        pool.counters().handedOver.sum(), 20_000 + n, pool.counters().sentBySubmit.sum());
+                System.out.printf("     handed straight to the spinning slot: %,d of %,d jobs (%,d written by submit(),"
+                                + " %,d answers read by the caller's thread)%n", pool.counters().handedOver.sum(), 20_000 + n,
+                        pool.counters().sentBySubmit.sum(), pool.counters().readByCaller.sum());
                 for (WorkerSlot slot : pool.slots()) {
                     if (slot.worker().channel() instanceof ShmChannel shm) {
                         System.out.println("     doorbell sleeps: parent " + shm.inboundCounters().sleeps()

@@ -93,9 +93,13 @@ public final class WorkerLauncher implements AutoCloseable {
             return new WorkerProcess(id, process, channel, stderr, shmDir);
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
-            process.destroyForcibly();
             if (channel != null) {
-                channel.close();
+                channel.close(); // a live worker sees the end of its stdin and exits by itself
+            }
+            // Destroy only a process that is still there: Process.destroy closes our ends of its
+            // pipes, and the stderr lines a crashed worker left unread would be lost with them.
+            if (!exitsWithin(process, 1_000)) {
+                process.destroyForcibly();
             }
             int exit = exitCode(process);
             List<String> tail = stderr.tail(1_000);
@@ -114,6 +118,15 @@ public final class WorkerLauncher implements AutoCloseable {
         Hello hello = Hello.decode(frame.payload());
         if (!token.equals(hello.token())) {
             throw new IOException("worker " + id + " echoed a wrong pool token");
+        }
+    }
+
+    private static boolean exitsWithin(Process process, long millis) {
+        try {
+            return process.waitFor(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -19,8 +19,11 @@ import java.util.function.Consumer;
  * handed to that thread, which completes the future itself. No callback thread is woken in
  * between, whatever {@code jobs.completion} says (a hand-off costs one wake-up, the executor two);
  * a callback registered at that very moment runs on the waiting thread, never on a pool thread.
- * It does not spin: measured on 2 cores, a caller spinning for its answer took the core the
- * worker or the reader needed (busy: p50 30 µs instead of 11; yielding: no gain).
+ * Before that, if the job was handed straight to a worker by {@code submit()}, the waiting thread
+ * reads the worker's answer itself for a moment ({@link WorkerSlot#readOnLoan}); it does not spin
+ * merely waiting for another thread: measured on 2 cores, a caller spinning for its answer while
+ * the slot thread read took the core the worker or the reader needed (busy: p50 30 µs instead of
+ * 11; yielding: no gain).
  */
 final class JobFuture<T> extends CompletableFuture<T> {
     private static final VarHandle WAITER;

@@ -35,7 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * instead of parking, and a {@code submit()} that finds the queue empty gives the job straight to
  * such a slot and writes its JOB frame into the worker's queue itself, when that costs no system
  * call (otherwise the slot thread sends it). No thread is woken between {@code submit()} and the
- * worker; see {@code docs/BENCHMARKS.md} for what that buys.
+ * worker. If the caller then waits in {@code join()}/{@code get()}, its own thread reads the answer
+ * (for at most {@code transport.shm.spin}, then it parks and the slot thread reads), so a
+ * sequential round trip involves two threads, the caller's and the worker's. See
+ * {@code docs/BENCHMARKS.md} for what that buys.
  *
  * <pre>{@code
  * try (WorkerPool pool = WorkerPool.start(PoolConfig.load(Path.of("offload.yaml")))) {

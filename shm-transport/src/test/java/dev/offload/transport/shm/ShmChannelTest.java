@@ -103,6 +103,18 @@ class ShmChannelTest extends ChannelContractTest {
         return (ShmChannel) worker;
     }
 
+    /** The worker side blocked in receive() on its doorbell, after its first sleep; its frame comes later. */
+    private Future<Frame> workerAsleepInReceive() throws Exception {
+        AtomicReference<Thread> reader = new AtomicReference<>();
+        Future<Frame> receiving = inBackground(() -> {
+            reader.set(Thread.currentThread());
+            return worker.receive();
+        });
+        await().atMost(10, TimeUnit.SECONDS).until(() -> shmWorker().inboundCounters().sleeps() == 1);
+        awaitBlocked(reader::get);
+        return receiving;
+    }
+
     @Test
     void prepareShouldMakeAPrivateWorkerDirectory() throws IOException {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(workerDir))).isEqualTo("rwx------");
@@ -120,13 +132,7 @@ class ShmChannelTest extends ChannelContractTest {
         assertThat(shmParent().outboundCounters().rings()).isZero();
 
         // Reader asleep on the doorbell: one sleep, one ring, one wake-up.
-        AtomicReference<Thread> reader = new AtomicReference<>();
-        Future<Frame> receiving = inBackground(() -> {
-            reader.set(Thread.currentThread());
-            return worker.receive();
-        });
-        await().atMost(10, TimeUnit.SECONDS).until(() -> shmWorker().inboundCounters().sleeps() == 1);
-        awaitBlocked(reader::get);
+        Future<Frame> receiving = workerAsleepInReceive();
         parent.send(Frame.control(FrameType.BYE));
         assertThat(receiving.get(10, TimeUnit.SECONDS).type()).isEqualTo(FrameType.BYE);
         DoorbellCounters counters = shmWorker().inboundCounters();
@@ -155,13 +161,7 @@ class ShmChannelTest extends ChannelContractTest {
         assertThat(worker.poll()).isNull();
 
         // Reader asleep on its doorbell: waking it is a pipe write, so refused; send() rings.
-        AtomicReference<Thread> reader = new AtomicReference<>();
-        Future<Frame> receiving = inBackground(() -> {
-            reader.set(Thread.currentThread());
-            return worker.receive();
-        });
-        await().atMost(10, TimeUnit.SECONDS).until(() -> shmWorker().inboundCounters().sleeps() == 1);
-        awaitBlocked(reader::get);
+        Future<Frame> receiving = workerAsleepInReceive();
         assertThat(parent.trySend(Frame.of(FrameType.JOB, 9, 1, new byte[16]))).isFalse();
         parent.send(Frame.of(FrameType.JOB, 10, 1, new byte[16]));
         assertThat(receiving.get(10, TimeUnit.SECONDS).jobId()).isEqualTo(10);

@@ -8,6 +8,7 @@ import dev.offload.pool.handlers.Sleep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -235,6 +236,27 @@ class SupervisionTest {
         assertThat(pool.submit(Echo.class, "late")).isCompletedExceptionally();
         assertThat(pool.stats().workers()).isZero();
         pool.close();
+    }
+
+    /**
+     * Workers cannot start while their JVM options file is missing (the launcher exits with
+     * "could not open"); once it exists, the next probe start succeeds and the pool serves again.
+     */
+    @Test
+    void shouldLeaveTheCrashLoopWhenAWorkerStartsAgain(@TempDir Path dir) throws Exception {
+        Path options = dir.resolve("worker.options");
+        var config = TestPools.config("pipe", 0).maxWorkers(1).workerJvmArgs(List.of("@" + options)).build();
+        try (WorkerPool pool = WorkerPool.start(config)) {
+            Throwable thrown = catchThrowable(() -> pool.submit(Echo.class, "x").get(60, TimeUnit.SECONDS));
+            assertThat(thrown.getCause()).isInstanceOf(WorkerCrashedException.class).hasMessageContaining("could not open");
+            assertThat(pool.stats().crashLoop()).isTrue();
+
+            Files.writeString(options, "-Doffload.test.options=present\n");
+            // While no worker is live a submit fails fast, and tells the pool there is demand.
+            assertThat(pool.submit(Echo.class, "demand")).isCompletedExceptionally();
+            await().atMost(Duration.ofSeconds(40)).until(() -> !pool.stats().crashLoop() && pool.stats().workers() == 1);
+            assertThat(pool.submit(Echo.class, "back").get(30, TimeUnit.SECONDS)).isEqualTo("back");
+        }
     }
 
     @Test

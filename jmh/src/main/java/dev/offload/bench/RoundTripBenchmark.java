@@ -13,13 +13,21 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * One job at a time through a one-worker pool: {@code submit(NoOp, payload).join()}. Each sample is
- * the full round trip as a caller sees it: encode (none for {@code byte[]}), admission queue, the
- * slot thread's hand-off to the worker over the transport, the worker's echo, the way back, and
- * the completion of the future (on the slot thread with {@code direct}, on a callback thread with
- * {@code executor}), with the benchmark thread parked in {@code join()} until then.
+ * One job at a time through a one-worker pool. Two ways of waiting:
+ * <ul>
+ *   <li>{@link #roundTrip}: {@code submit(NoOp, payload).join()}, a caller that blocks. Over shm the
+ *       job goes straight from {@code submit()} into the worker's queue when the slot is free, and
+ *       the caller's thread reads the answer itself; otherwise the slot thread sends and reads, and
+ *       hands the outcome to the parked caller.</li>
+ *   <li>{@link #roundTripViaCallback}: {@code submit(...).thenApply(identity()).join()}, what a
+ *       caller that never blocks on the pool sees: the time until a dependent stage has run. The
+ *       stage makes the pool's future have a dependent, so the slot thread reads the answer and the
+ *       future completes on the slot thread ({@code direct}) or a callback thread ({@code executor}),
+ *       which runs the stage; the benchmark thread waits on the stage's own future.</li>
+ * </ul>
  *
  * <p>SampleTime: JMH times individual calls and reports percentiles (p0.50 … p0.999), which is
  * what a latency target is about; the mean alone would hide the tail.
@@ -59,5 +67,10 @@ public class RoundTripBenchmark extends BenchmarkJvm {
     @Benchmark
     public byte[] roundTrip() {
         return pool.submit(NoOp.class, payload).join();
+    }
+
+    @Benchmark
+    public byte[] roundTripViaCallback() {
+        return pool.submit(NoOp.class, payload).thenApply(Function.identity()).join();
     }
 }

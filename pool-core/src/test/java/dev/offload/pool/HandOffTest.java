@@ -8,13 +8,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -95,6 +100,58 @@ class HandOffTest {
                         Map.of("step", 4), Map.of("step", 5));
             }
             assertThat(pool.counters().readByCaller.sum()).isPositive();
+        }
+    }
+
+    /**
+     * Two threads, two workers, and a serving worker SIGKILLed every 300 ms: each thread runs jobs
+     * one at a time, mostly waiting in join() (so callers claim slots and read on loan, racing each
+     * other and the slot threads), sometimes only through a dependent stage. Every job must finish
+     * exactly once with its own answer.
+     */
+    @Test
+    void callersRacingForSlotsWhileWorkersDieShouldEachGetTheirOwnAnswerOnce() throws Exception {
+        int threads = 2;
+        int perThread = 8_000;
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 2).maxAttempts(20).build())) {
+            ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "offload-test-chaos"));
+            ExecutorService callers = Executors.newFixedThreadPool(threads, r -> new Thread(r, "test-caller"));
+            AtomicInteger kills = new AtomicInteger();
+            try {
+                chaos.scheduleAtFixedRate(() -> pool.slots().stream().map(slot -> slot.worker().pid())
+                        .map(ProcessHandle::of).flatMap(Optional::stream).filter(ProcessHandle::isAlive).findAny()
+                        .ifPresent(worker -> {
+                            worker.destroyForcibly();
+                            kills.incrementAndGet();
+                        }), 300, 300, TimeUnit.MILLISECONDS);
+                List<Future<Integer>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    long base = t * 1_000_000L;
+                    done.add(callers.submit(() -> {
+                        for (long i = base; i < base + perThread; i++) {
+                            CompletableFuture<Long> square = pool.submit(Square.class, i);
+                            long answer = i % 10 == 0 ? square.thenApply(v -> v).get(60, TimeUnit.SECONDS) : square.join();
+                            assertThat(answer).isEqualTo(i * i);
+                        }
+                        return perThread;
+                    }));
+                }
+                for (Future<Integer> f : done) {
+                    assertThat(f.get(150, TimeUnit.SECONDS)).isEqualTo(perThread);
+                }
+            } finally {
+                chaos.shutdownNow();
+                callers.shutdownNow();
+                assertThat(callers.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            }
+            PoolStats stats = pool.stats();
+            Counters c = pool.counters();
+            System.out.printf("racing callers: %,d jobs, %d kills, %d crashes seen; %,d handed over, %,d read by callers%n",
+                    stats.completed(), kills.get(), stats.crashes(), c.handedOver.sum(), c.readByCaller.sum());
+            assertThat(stats.completed()).isEqualTo((long) threads * perThread);
+            assertThat(stats.failed()).isZero();
+            assertThat(kills.get()).isPositive();
+            assertThat(c.readByCaller.sum()).isPositive();
         }
     }
 

@@ -338,30 +338,24 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * The waiting caller reads its job's answer, spinning (yielding) for at most the transport's
-     * spin or until {@code deadline} (0: none). On the answer the slot is settled and reopened here
-     * and the job completed (handed to this very thread, see {@link JobFuture#settle}); otherwise
-     * the reading goes back to the slot thread and the caller parks as usual.
+     * The waiting caller reads its job's answer, spinning like any reader (within
+     * {@code transport.shm.spin} and the pool-wide spin gate, see {@link Channel#spinWait}) or until
+     * {@code deadline} (0: none). On the answer the slot is settled and reopened here and the job
+     * completed (handed to this very thread, see {@link JobFuture#settle}); otherwise the reading
+     * goes back to the slot thread and the caller parks as usual.
      */
     void readOnLoan(Job job, long deadline) {
         Channel channel = worker.channel();
-        long end = System.nanoTime() + pool.config().shmSpin().toNanos();
-        if (deadline != 0 && deadline - end < 0) {
-            end = deadline;
-        }
+        LoanedRead read = new LoanedRead(channel, deadline);
         try {
             while (true) {
-                Frame frame = channel.poll();
-                long now = System.nanoTime();
-                if (frame == null) {
-                    if (now - end >= 0 || pool.isClosing()) {
-                        giveBack(null);
-                        return;
-                    }
-                    Thread.yield(); // if the worker shares this core, let it run
-                    continue;
+                if (!channel.spinWait(read) || read.frame == null) {
+                    giveBack(read.failure); // no answer within the spin, the deadline passed, or the channel failed
+                    return;
                 }
-                lastHeard = now;
+                Frame frame = read.frame;
+                read.frame = null;
+                lastHeard = System.nanoTime();
                 if (frame.jobId() != job.id || frame.attempt() != job.attempts) {
                     continue;
                 }
@@ -383,11 +377,33 @@ final class WorkerSlot implements Runnable {
                     default -> LOG.warn("worker {} sent an unexpected {}", worker.id(), frame);
                 }
             }
-        } catch (IOException e) {
-            giveBack(e); // the slot thread settles the job as if it had read this itself
         } catch (RuntimeException | Error e) {
             giveBack(null);
             throw e;
+        }
+    }
+
+    /** One poll per spin step of a read on loan; stops the spin on a frame, a failure or the deadline. */
+    private final class LoanedRead implements BooleanSupplier {
+        private final Channel channel;
+        private final long deadline;
+        Frame frame;
+        IOException failure;
+
+        LoanedRead(Channel channel, long deadline) {
+            this.channel = channel;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            try {
+                frame = channel.poll();
+            } catch (IOException e) {
+                failure = e; // the slot thread settles the job as if it had read this itself
+                return true;
+            }
+            return frame != null || pool.isClosing() || (deadline != 0 && System.nanoTime() - deadline >= 0);
         }
     }
 

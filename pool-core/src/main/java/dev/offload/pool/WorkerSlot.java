@@ -46,8 +46,6 @@ final class WorkerSlot implements Runnable {
     /** Written by the slot thread, or by a caller reading on loan (one at a time, see {@link #handoff}). */
     private volatile int jobsRun;
     private boolean retired;
-    /** Set when a job just finished: the next wait for work starts with a spin. */
-    private boolean hot;
     private final BooleanSupplier workWaiting;
 
     /** Hand-off states: the slot thread is not spinning for work (parked, or busy with a job). */
@@ -180,19 +178,15 @@ final class WorkerSlot implements Runnable {
     private Job nextJob() {
         long idleSince = System.nanoTime();
         long idleTimeout = pool.config().idleTimeout().toNanos();
-        int maxJobs = pool.config().maxJobsPerWorker();
-        if (hot) {
-            // Right after a job, watch for work for a moment instead of parking: a caller that
-            // submits its next job at once (a sequential caller, a busy pool) then needs no
-            // wake-up of this thread, which on a small machine costs more than the round trip.
-            hot = false;
-            Job job = spinForWork();
-            if (job != null) {
-                return job;
-            }
+        // Right after a job, watch for work for a moment instead of parking: a caller that submits
+        // its next job at once (a sequential caller, a busy pool) then needs no wake-up of this
+        // thread, which on a small machine costs more than the round trip.
+        Job handedOver = spinForWork();
+        if (handedOver != null) {
+            return handedOver;
         }
         while (true) {
-            if (pool.isClosing() || !worker.isAlive() || (maxJobs > 0 && jobsRun >= maxJobs)) {
+            if (pool.isClosing() || !worker.isAlive() || quotaReached()) {
                 return null;
             }
             long waitNanos = idleTimeout > 0 ? Math.max(1, idleSince + idleTimeout - System.nanoTime()) : TimeUnit.SECONDS.toNanos(1);
@@ -222,8 +216,8 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * Spins for work while the slot is open for a hand-off ({@link #finished} opened it); a job a
-     * caller handed over, or null (then look in the queue as usual).
+     * Spins for work while the slot is open for a hand-off ({@link #finished} opened it after the
+     * last job); a job a caller handed over, or null (then look in the queue as usual).
      */
     private Job spinForWork() {
         if (handoff.get() == COLD) {
@@ -416,14 +410,9 @@ final class WorkerSlot implements Runnable {
     /** {@link #finished}, on the caller's thread: the slot thread is parked in {@link #lentWait}. */
     private void finishedOnLoan(Job job) {
         pool.counters().readByCaller.increment();
-        end(job);
-        jobsRun++;
-        killAt = 0;
         handed = null;
         lastReader = Thread.currentThread();
-        int maxJobs = pool.config().maxJobsPerWorker();
-        if (!pool.isDraining() && (maxJobs == 0 || jobsRun < maxJobs)) {
-            handoff.set(HOT);
+        if (finished(job)) {
             if (pool.queue().size() > 0) {
                 LockSupport.unpark(thread); // queued jobs: the slot thread takes them
             }
@@ -537,19 +526,25 @@ final class WorkerSlot implements Runnable {
     }
 
     /**
-     * The worker answered. The slot is free from here: it is opened for a hand-off before the
+     * The worker answered. The slot is free from here: it is opened for a hand-off (true) before the
      * caller's future completes, so that a caller who submits again as soon as it has its result
-     * finds this slot spinning for work rather than still busy.
+     * finds this slot spinning for work rather than still busy; not if the pool is draining or the
+     * worker has run its {@code workers.maxJobs} (false).
      */
-    private void finished(Job job) {
+    private boolean finished(Job job) {
         end(job);
         jobsRun++;
-        hot = true;
         killAt = 0; // a job that stopped within its cancel grace keeps its worker
-        int maxJobs = pool.config().maxJobsPerWorker();
-        if (!pool.isDraining() && (maxJobs == 0 || jobsRun < maxJobs)) {
-            handoff.set(HOT);
+        if (pool.isDraining() || quotaReached()) {
+            return false;
         }
+        handoff.set(HOT);
+        return true;
+    }
+
+    private boolean quotaReached() {
+        int maxJobs = pool.config().maxJobsPerWorker();
+        return maxJobs > 0 && jobsRun >= maxJobs;
     }
 
     private void end(Job job) {

@@ -52,9 +52,9 @@ public interface Channel extends AutoCloseable {
      * Waits for {@code ready} by spinning, within the same budget a reader spins for before it
      * sleeps ({@code transport.shm.spin}, and only if the pool-wide spin gate has room); returns
      * {@code ready}'s last answer. For a thread that wants to notice other work without being
-     * woken (a wake-up costs more than the whole shm round trip): the pool's slot thread watches its
-     * admission queue this way for a moment after each job. Channels that never spin (the pipe)
-     * answer at once. Never blocks; safe from any thread.
+     * woken (a wake-up costs more than the whole shm round trip): the pool's slot thread watches for
+     * work this way for a moment after each job, and a caller reading its own answer polls this
+     * way. Channels that never spin (the pipe) answer at once. Never blocks; safe from any thread.
      */
     default boolean spinWait(BooleanSupplier ready) {
         return ready.getAsBoolean();

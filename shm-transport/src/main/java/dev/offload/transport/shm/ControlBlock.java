@@ -101,20 +101,19 @@ final class ControlBlock {
         return INT.compareAndSet(buffer, ControlBlockDescriptor.sleepingOffset(d), 1, 0);
     }
 
-    /**
-     * Writer, after appending and a full fence: true when the reader said it sleeps and this call
-     * won the right to ring it (exactly one ring per announced sleep).
-     */
     /** True while the reader of {@code d} has announced that it sleeps (or is about to). */
     boolean isSleeping(Direction d) {
         return (int) INT.getVolatile(buffer, ControlBlockDescriptor.sleepingOffset(d)) == 1;
     }
 
+    /**
+     * Writer, after appending and a full fence: true when the reader said it sleeps and this call
+     * won the right to ring it (exactly one ring per announced sleep).
+     */
     boolean claimSleeper(Direction d) {
-        int offset = ControlBlockDescriptor.sleepingOffset(d);
         // The plain volatile read first: the common case (reader awake) costs no CAS and leaves the
         // cache line shared instead of pulling it exclusive on every send.
-        return (int) INT.getVolatile(buffer, offset) == 1 && INT.compareAndSet(buffer, offset, 1, 0);
+        return isSleeping(d) && INT.compareAndSet(buffer, ControlBlockDescriptor.sleepingOffset(d), 1, 0);
     }
 
     void countSleep(Direction d) {

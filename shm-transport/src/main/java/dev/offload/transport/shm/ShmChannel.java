@@ -33,8 +33,8 @@ import java.util.function.BooleanSupplier;
  * a reader that announced: hot, a frame costs a Chronicle append and read; idle, a blocked reader
  * costs no CPU.
  *
- * <p>Threading: {@link #send} from any thread (serialised by the send lock, which owns the
- * appender); {@link #receive}/{@link #poll} from one reader thread at a time (the read lock owns
+ * <p>Threading: {@link #send} and {@link #trySend} from any thread (serialised by the send lock,
+ * which owns the appender; trySend only tries it); {@link #receive}/{@link #poll} from one reader thread at a time (the read lock owns
  * the tailer, and is never held while blocked); {@link #close} from any thread, idempotent.
  *
  * <p>Files in a worker directory: {@code p2w/} and {@code w2p/} (the queues), {@code control}.

@@ -19,15 +19,20 @@ import java.util.function.BooleanSupplier;
 /**
  * One worker and the pool thread that drives it: takes a job from the admission queue, sends it,
  * reads the worker's frames until the answer, and repeats. The worker is read only while it has a
- * job, so this thread is the channel's only reader. When the worker dies, this thread settles the
- * job (re-run or fail) and ends; a dead slot is never given a job again.
+ * job, by one thread at a time. When the worker dies, this thread settles the job (re-run or fail)
+ * and ends; a dead slot is never given a job again.
  *
  * <p>Other threads (the supervisor) only read {@link #current}, send CANCEL, and kill the process.
  *
- * <p>Hand-off: for a moment after each job the slot thread spins ({@link #HOT}) instead of parking.
- * A caller's {@code submit()} may then claim the slot ({@link #tryDispatch}) and write the JOB frame
- * itself, if the channel can take it without a system call; the slot thread, which never stopped
- * running, reads the answer. No thread is woken between {@code submit()} and the worker.
+ * <p>Hand-off ({@link #handoff}, the states below): for a moment after each job the slot thread
+ * spins ({@code HOT}) instead of parking. A caller's {@code submit()} may then claim the slot
+ * ({@link #tryDispatch}: {@code CLAIMED}, then {@code HANDED}) and write the JOB frame itself, if
+ * the channel can take it without a system call. No thread is woken between {@code submit()} and
+ * the worker. Then either the slot thread reads the answer ({@code COLD}: back to the ordinary
+ * loop), or the caller, waiting in get/join, takes the reading over ({@link #tryLend}:
+ * {@code LENT}), settles the job and reopens the slot ({@code HOT}) while the slot thread parks in
+ * {@link #lentWait}; a caller that gives up reading hands it back ({@code RETURNED}). Whoever holds
+ * the state is the only one touching the job in flight, {@link #handed} and {@link #jobsRun}.
  */
 final class WorkerSlot implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerSlot.class);

@@ -41,7 +41,10 @@ final class JobFuture<T> extends CompletableFuture<T> {
     }
 
     private volatile Consumer<JobFuture<T>> onCancel;
-    /** The pool's job behind this future (null in tests of the future alone). */
+    /**
+     * The pool's job behind this future, while it runs: dropped on completion, so that a future the
+     * caller keeps does not keep the job's input alive. Null in tests of the future alone.
+     */
     volatile Job job;
     /** Null, the one thread waiting through {@link #await}, or {@link #HANDED}. */
     private volatile Object waiter;
@@ -150,33 +153,33 @@ final class JobFuture<T> extends CompletableFuture<T> {
     @Override
     public boolean complete(T value) {
         boolean done = super.complete(value);
-        wakeWaiter();
+        completed();
         return done;
     }
 
     @Override
     public boolean completeExceptionally(Throwable failure) {
         boolean done = super.completeExceptionally(failure);
-        wakeWaiter();
+        completed();
         return done;
     }
 
     @Override
     public void obtrudeValue(T value) {
         super.obtrudeValue(value);
-        wakeWaiter();
+        completed();
     }
 
     @Override
     public void obtrudeException(Throwable failure) {
         super.obtrudeException(failure);
-        wakeWaiter();
+        completed();
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = super.cancel(mayInterruptIfRunning);
-        wakeWaiter();
+        completed();
         Consumer<JobFuture<T>> hook = onCancel;
         if (cancelled && hook != null) {
             hook.accept(this);
@@ -184,7 +187,9 @@ final class JobFuture<T> extends CompletableFuture<T> {
         return cancelled;
     }
 
-    private void wakeWaiter() {
+    /** After any completion: forget the job, wake a thread waiting in {@link #await}. */
+    private void completed() {
+        job = null;
         if (waiter instanceof Thread thread) {
             LockSupport.unpark(thread);
         }

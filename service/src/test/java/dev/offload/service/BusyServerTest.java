@@ -1,10 +1,10 @@
 package dev.offload.service;
 
 import dev.offload.pool.NoLeftovers;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,33 +22,22 @@ import static org.awaitility.Awaitility.await;
 class BusyServerTest {
     private static final String LONG_SLEEP = "{\"ms\": 60000}";
 
-    private OffloadServer server;
-    private Http http;
-
-    @AfterEach
-    void stop() {
-        if (http != null) {
-            http.close();
-        }
-        if (server != null) {
-            server.close(Duration.ZERO);
-        }
-    }
+    @RegisterExtension
+    final ServerUnderTest underTest = new ServerUnderTest();
 
     @Test
     void shouldAnswerHealthAtOnceAndRejectWithRetryAfterWhileWorkersAreBusyAndTheQueueIsFull() throws Exception {
-        server = OffloadServer.start(TestConfigs.oneWorker().queueCapacity(1).build(), "127.0.0.1", 0);
-        http = new Http(server.url());
+        underTest.start(TestConfigs.oneWorker().queueCapacity(1));
         for (int i = 0; i < 20; i++) {
-            http.get("/health"); // warm the path up: what is measured below is waiting, not class loading
+            underTest.http().get("/health"); // warm the path up: what is measured below is waiting, not class loading
         }
 
-        CompletableFuture<Http.Reply> running = http.postAsync("/jobs/sleep", LONG_SLEEP);
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/health").json().get("busy").equals(1));
-        CompletableFuture<Http.Reply> queued = http.postAsync("/jobs/sleep", LONG_SLEEP);
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/health").json().get("queued").equals(1));
+        CompletableFuture<Http.Reply> running = underTest.http().postAsync("/jobs/sleep", LONG_SLEEP);
+        await().atMost(Duration.ofSeconds(20)).until(() -> underTest.http().get("/health").json().get("busy").equals(1));
+        CompletableFuture<Http.Reply> queued = underTest.http().postAsync("/jobs/sleep", LONG_SLEEP);
+        await().atMost(Duration.ofSeconds(20)).until(() -> underTest.http().get("/health").json().get("queued").equals(1));
 
-        Http.Reply rejected = http.post("/jobs/sleep", "{\"ms\": 1}");
+        Http.Reply rejected = underTest.http().post("/jobs/sleep", "{\"ms\": 1}");
         assertThat(rejected.status()).isEqualTo(503);
         assertThat(rejected.header("Retry-After")).isEqualTo("1");
         assertThat(rejected.json()).containsEntry("type", "PoolRejectedException");
@@ -56,7 +45,7 @@ class BusyServerTest {
 
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
-            Http.Reply health = http.get("/health");
+            Http.Reply health = underTest.http().get("/health");
             assertThat(health.status()).isEqualTo(200);
             assertThat(health.json()).containsEntry("status", "ok").containsEntry("workers", 1)
                     .containsEntry("busy", 1).containsEntry("queued", 1);
@@ -72,11 +61,10 @@ class BusyServerTest {
 
     @Test
     void shouldAnswerStatsAsPoolStatsJson() throws Exception {
-        server = OffloadServer.start(TestConfigs.oneWorker().build(), "127.0.0.1", 0);
-        http = new Http(server.url());
-        http.post("/jobs/fib", "{\"n\": 5}");
+        underTest.start(TestConfigs.oneWorker());
+        underTest.http().post("/jobs/fib", "{\"n\": 5}");
 
-        Http.Reply reply = http.get("/stats");
+        Http.Reply reply = underTest.http().get("/stats");
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("Content-Type")).isEqualTo("application/json");
@@ -92,15 +80,14 @@ class BusyServerTest {
 
     @Test
     void shouldFinishJobsInFlightAndRefuseNewOnesWhileClosing() throws Exception {
-        server = OffloadServer.start(TestConfigs.oneWorker().build(), "127.0.0.1", 0);
-        http = new Http(server.url());
-        CompletableFuture<Http.Reply> inFlight = http.postAsync("/jobs/sleep", "{\"ms\": 3000}");
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/health").json().get("busy").equals(1));
+        underTest.start(TestConfigs.oneWorker());
+        CompletableFuture<Http.Reply> inFlight = underTest.http().postAsync("/jobs/sleep", "{\"ms\": 3000}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> underTest.http().get("/health").json().get("busy").equals(1));
 
-        OffloadServer closing = server;
+        OffloadServer closing = underTest.server();
         CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> closing.close(Duration.ofSeconds(30)));
-        server.refusingJobs().get();
-        Http.Reply refused = http.post("/jobs/fib", "{\"n\": 1}");
+        underTest.server().refusingJobs().get();
+        Http.Reply refused = underTest.http().post("/jobs/fib", "{\"n\": 1}");
 
         assertThat(refused.json()).containsEntry("type", "ServiceStopping");
         assertThat(refused.header("Retry-After")).isEqualTo("1");
@@ -111,12 +98,11 @@ class BusyServerTest {
 
     @Test
     void shouldCancelJobsThatOutlastTheGraceWhenClosing() throws Exception {
-        server = OffloadServer.start(TestConfigs.oneWorker().build(), "127.0.0.1", 0);
-        http = new Http(server.url());
-        CompletableFuture<Http.Reply> inFlight = http.postAsync("/jobs/sleep", LONG_SLEEP);
-        await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/health").json().get("busy").equals(1));
+        underTest.start(TestConfigs.oneWorker());
+        CompletableFuture<Http.Reply> inFlight = underTest.http().postAsync("/jobs/sleep", LONG_SLEEP);
+        await().atMost(Duration.ofSeconds(20)).until(() -> underTest.http().get("/health").json().get("busy").equals(1));
 
-        server.close(Duration.ofMillis(100));
+        underTest.server().close(Duration.ofMillis(100));
 
         assertThat(inFlight.get().status()).isEqualTo(503);
         assertThat(inFlight.get().json()).containsEntry("type", "ServiceStopping");

@@ -106,6 +106,14 @@ final class BenchPools {
      * before the future completes). JMH's figure minus end to end is the completion and the
      * caller's wake-up. Covers every job since the pool started, warm-up included.
      */
+    /** Prints the pool's own latency breakdown after the trial, then {@link #close}s it. */
+    static void reportAndClose(WorkerPool pool) {
+        if (pool != null) {
+            System.out.println(System.lineSeparator() + breakdown(pool));
+        }
+        close(pool);
+    }
+
     static String breakdown(WorkerPool pool) {
         PoolStats s = pool.stats();
         return String.format(Locale.ROOT, "[offload] %s, %d jobs: queueWait %s | runTime %s | endToEnd %s (µs)",

@@ -50,10 +50,7 @@ public class ThroughputBenchmark extends BenchmarkJvm {
 
     @TearDown(Level.Trial)
     public void closePool() {
-        if (pool != null) {
-            System.out.println(System.lineSeparator() + BenchPools.breakdown(pool));
-        }
-        BenchPools.close(pool);
+        BenchPools.reportAndClose(pool);
     }
 
     @Benchmark

@@ -54,7 +54,7 @@ final class Completer implements AutoCloseable {
     void succeed(Job job, byte[] payload, String workerId) {
         Object value;
         try {
-            value = PayloadCodec.decode(payload, job.outputType);
+            value = job.outputType == null ? payload : PayloadCodec.decode(payload, job.outputType);
         } catch (IOException e) {
             failWith(job, new JobFailedException("cannot decode the result of " + job.describe() + " from worker "
                     + workerId + " as " + job.outputType.toCanonical() + ": " + e.getMessage(),

@@ -116,34 +116,66 @@ public final class WorkerPool implements AutoCloseable {
     public <I, O> CompletableFuture<O> submit(Class<? extends JobHandler<I, O>> handler, I input, JobOptions options) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
+        if (state.get() == RUNNING) {
+            byte[] bytes;
+            try {
+                bytes = PayloadCodec.encode(input);
+            } catch (IOException | RuntimeException e) {
+                counters.failed.increment();
+                return CompletableFuture.failedFuture(new OffloadException("cannot encode the input of "
+                        + Job.simpleName(handler.getName()) + " as JSON: " + e.getMessage(), e));
+            }
+            HandlerTypes types = handlerTypes.computeIfAbsent(handler, HandlerTypes::of);
+            return (CompletableFuture<O>) enqueue(handler.getName(), bytes, types.output(), options);
+        }
+        return (CompletableFuture<O>) enqueue(handler.getName(), null, null, options);
+    }
+
+    /**
+     * Queues a job whose input is JSON already, for callers that hold bytes rather than objects (an
+     * HTTP front door, another host). The worker decodes {@code inputJson} into the handler's
+     * declared input type (a mismatch fails the job with a {@link JobFailedException} whose
+     * {@link JobFailedException#remoteType()} is {@value #INPUT_DECODING_ERROR} and whose message
+     * names the field), and the future gets the handler's result as the worker encoded it, JSON
+     * bytes untouched ({@code byte[]} results: the bytes themselves). Never blocks, like
+     * {@link #submit}.
+     *
+     * @param handlerClassName the fully qualified name of a {@link JobHandler} class on the workers' class path
+     */
+    public CompletableFuture<byte[]> submitJson(String handlerClassName, byte[] inputJson, JobOptions options) {
+        Objects.requireNonNull(handlerClassName, "handlerClassName");
+        Objects.requireNonNull(inputJson, "inputJson");
+        Objects.requireNonNull(options, "options");
+        @SuppressWarnings("unchecked")
+        CompletableFuture<byte[]> future = (CompletableFuture<byte[]>) (CompletableFuture<?>) enqueue(handlerClassName, inputJson, null, options);
+        return future;
+    }
+
+    /** The remote type of a job whose input did not decode into the handler's input type. */
+    public static final String INPUT_DECODING_ERROR = "dev.offload.worker.JobRunner$InputDecodingException";
+
+    /** {@code outputType} null: the result stays as the worker's bytes. {@code bytes} null only when not running. */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Object> enqueue(String handlerName, byte[] bytes, com.fasterxml.jackson.databind.JavaType outputType,
+                                              JobOptions options) {
         JobFuture<Object> future = new JobFuture<>();
-        if (state.get() != RUNNING) {
-            return reject(future, PoolRejectedException.Reason.SHUT_DOWN, "the pool is shut down: " + Job.simpleName(handler.getName()) + " was not accepted");
+        if (state.get() != RUNNING || bytes == null) {
+            return reject(future, PoolRejectedException.Reason.SHUT_DOWN, "the pool is shut down: " + Job.simpleName(handlerName) + " was not accepted");
         }
         if (spawner.inCrashLoop() && counters.live.get() == 0) {
             spawner.demand = true;
             counters.failed.increment();
             future.completeExceptionally(spawner.crashLoopException());
-            return (CompletableFuture<O>) future;
-        }
-        byte[] bytes;
-        try {
-            bytes = PayloadCodec.encode(input);
-        } catch (IOException | RuntimeException e) {
-            counters.failed.increment();
-            future.completeExceptionally(new OffloadException("cannot encode the input of "
-                    + Job.simpleName(handler.getName()) + " as JSON: " + e.getMessage(), e));
-            return (CompletableFuture<O>) future;
+            return future;
         }
         if (bytes.length > config.maxFrameBytes()) {
             return reject(future, PoolRejectedException.Reason.TOO_LARGE, "input of " + bytes.length + " bytes exceeds transport.maxFrameBytes ("
                     + config.maxFrameBytes() + " bytes)");
         }
-        HandlerTypes types = handlerTypes.computeIfAbsent(handler, HandlerTypes::of);
         Duration timeout = options.timeout() != null ? options.timeout() : config.jobTimeout();
         int attempts = options.maxAttempts() > 0 ? options.maxAttempts() : config.maxAttempts();
         long id = jobIds.incrementAndGet();
-        Job job = new Job(id, id, handler.getName(), bytes, types.output(), options.priority(), attempts, timeout,
+        Job job = new Job(id, id, handlerName, bytes, outputType, options.priority(), attempts, timeout,
                 options.progressListener(), future);
         if (!timeout.isZero()) {
             hasTimeouts = true;
@@ -155,7 +187,7 @@ public final class WorkerPool implements AutoCloseable {
             for (WorkerSlot slot : slots) {
                 if (slot.tryDispatch(job)) {
                     counters.handedOver.increment();
-                    return (CompletableFuture<O>) future;
+                    return future;
                 }
             }
         }
@@ -165,7 +197,7 @@ public final class WorkerPool implements AutoCloseable {
         if (!queue.hasIdleSlot() && counters.live.get() + counters.starting.get() < config.maxWorkers()) {
             supervisor.wake();
         }
-        return (CompletableFuture<O>) future;
+        return future;
     }
 
     @SuppressWarnings("unchecked")

@@ -71,6 +71,27 @@ class WorkerPoolTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"pipe", "shm"})
+    void shouldPassJsonBytesThroughSubmitJsonAndNameTheFieldOfABadInput(String transport) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build())) {
+            var square = "{\"name\":\"tri\",\"points\":[{\"x\":0,\"y\":0},{\"x\":1,\"y\":0},{\"x\":0,\"y\":1}]}";
+            byte[] answer = pool.submitJson(Shapes.class.getName(), square.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    JobOptions.defaults()).join();
+            assertThat(new String(answer, java.nio.charset.StandardCharsets.UTF_8))
+                    .startsWith("{\"name\":\"tri\",\"edges\":[[{\"x\":0,\"y\":0},{\"x\":1,\"y\":0}]");
+
+            Throwable thrown = catchThrowable(() -> pool.submitJson(Shapes.class.getName(),
+                    "{\"name\":\"tri\",\"points\":[{\"x\":\"zero\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    JobOptions.defaults()).join());
+            assertThat(thrown.getCause()).isInstanceOf(JobFailedException.class);
+            JobFailedException failure = (JobFailedException) thrown.getCause();
+            assertThat(failure.remoteType()).isEqualTo(WorkerPool.INPUT_DECODING_ERROR);
+            assertThat(failure.remoteMessage()).contains("at points[0].x:");
+            assertThat(pool.submit(Square.class, 7L).join()).isEqualTo(49L);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
     void shouldReportHandlerExceptionWithRemoteTypeMessageAndStack(String transport) {
         try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build())) {
             Throwable thrown = catchThrowable(() -> pool.submit(Fail.class, "x").join());

@@ -6,6 +6,7 @@ import dev.offload.transport.FrameTooLargeException;
 import dev.offload.transport.FrameType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 
 import java.io.IOException;
 
@@ -57,7 +58,23 @@ final class JobRunner {
     }
 
     private static String describe(IOException e) {
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            return "at " + path(mapping) + ": " + mapping.getOriginalMessage();
+        }
         return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+    }
+
+    /** The JSON path of the value that did not fit, as a reader writes it: {@code points[0].x}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     private static Frame error(Frame job, Throwable t) {

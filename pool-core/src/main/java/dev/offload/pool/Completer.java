@@ -68,7 +68,7 @@ final class Completer implements AutoCloseable {
         counters.runTime.recordNanos(now - job.startedAt);
         counters.endToEnd.recordNanos(now - job.submittedAt);
         counters.completed.increment();
-        job.future.settle(value, null, deliver);
+        job.future.settle(value, null, deliveryOf(job));
     }
 
     void fail(Job job, byte[] payload, String workerId) {
@@ -90,8 +90,23 @@ final class Completer implements AutoCloseable {
         if (failure instanceof JobTimeoutException) {
             counters.timeouts.increment();
         }
-        job.future.settle(null, failure, deliver);
+        job.future.settle(null, failure, deliveryOf(job));
         return true;
+    }
+
+    private Executor deliveryOf(Job job) {
+        Executor own = job.executor;
+        if (own == null) {
+            return deliver;
+        }
+        return task -> {
+            try {
+                own.execute(task);
+            } catch (RejectedExecutionException closing) {
+                LOG.debug("the executor of {} refused its completion ({}); completing it here", job.describe(), closing.toString());
+                task.run();
+            }
+        };
     }
 
     /** Progress is delivered on the slot thread, so it always precedes the result. */

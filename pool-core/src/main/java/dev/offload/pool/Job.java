@@ -3,6 +3,7 @@ package dev.offload.pool;
 import com.fasterxml.jackson.databind.JavaType;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -21,6 +22,8 @@ final class Job {
     final int maxAttempts;
     final long timeoutNanos;
     final Consumer<Object> progressListener;
+    /** Where the future completes ({@link JobOptions#withExecutor}); null: the pool's default. */
+    final Executor executor;
     final long submittedAt;
     final JobFuture<Object> future;
 
@@ -32,7 +35,7 @@ final class Job {
     volatile WorkerSlot slot;
 
     Job(long id, long seq, String handler, byte[] input, JavaType outputType, int priority, int maxAttempts,
-        Duration timeout, Consumer<Object> progressListener, JobFuture<Object> future) {
+        Duration timeout, Consumer<Object> progressListener, Executor executor, JobFuture<Object> future) {
         this.id = id;
         this.seq = seq;
         this.handler = handler;
@@ -42,6 +45,7 @@ final class Job {
         this.maxAttempts = maxAttempts;
         this.timeoutNanos = timeout.toNanos();
         this.progressListener = progressListener;
+        this.executor = executor;
         this.submittedAt = System.nanoTime();
         this.future = future;
     }

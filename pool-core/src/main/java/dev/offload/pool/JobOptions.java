@@ -2,6 +2,7 @@ package dev.offload.pool;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -9,18 +10,21 @@ import java.util.function.Consumer;
  * pool's config ({@code jobs.timeout}, {@code jobs.maxAttempts}).
  */
 public final class JobOptions {
-    private static final JobOptions DEFAULTS = new JobOptions(null, 0, 0, null);
+    private static final JobOptions DEFAULTS = new JobOptions(null, 0, 0, null, null);
 
     private final Duration timeout;
     private final int priority;
     private final int maxAttempts;
     private final Consumer<Object> progressListener;
+    private final Executor executor;
 
-    private JobOptions(Duration timeout, int priority, int maxAttempts, Consumer<Object> progressListener) {
+    private JobOptions(Duration timeout, int priority, int maxAttempts, Consumer<Object> progressListener,
+                       Executor executor) {
         this.timeout = timeout;
         this.priority = priority;
         this.maxAttempts = maxAttempts;
         this.progressListener = progressListener;
+        this.executor = executor;
     }
 
     public static JobOptions defaults() {
@@ -33,12 +37,12 @@ public final class JobOptions {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be >= 0 (got " + timeout + ")");
         }
-        return new JobOptions(timeout, priority, maxAttempts, progressListener);
+        return new JobOptions(timeout, priority, maxAttempts, progressListener, executor);
     }
 
     /** Higher runs first among waiting jobs; equal priorities run in submit order. Default 0. */
     public JobOptions withPriority(int priority) {
-        return new JobOptions(timeout, priority, maxAttempts, progressListener);
+        return new JobOptions(timeout, priority, maxAttempts, progressListener, executor);
     }
 
     /** How many workers may die running this job before it fails with {@link WorkerCrashedException}. */
@@ -46,7 +50,7 @@ public final class JobOptions {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1 (got " + maxAttempts + ")");
         }
-        return new JobOptions(timeout, priority, maxAttempts, progressListener);
+        return new JobOptions(timeout, priority, maxAttempts, progressListener, executor);
     }
 
     /**
@@ -54,7 +58,25 @@ public final class JobOptions {
      * decoded as JSON values (maps, lists, strings, numbers). Called on a pool thread: keep it quick.
      */
     public JobOptions withProgressListener(Consumer<Object> listener) {
-        return new JobOptions(timeout, priority, maxAttempts, Objects.requireNonNull(listener, "listener"));
+        return new JobOptions(timeout, priority, maxAttempts, Objects.requireNonNull(listener, "listener"), executor);
+    }
+
+    /**
+     * Completes the job's future on {@code executor}, so that the caller's dependent stages
+     * ({@code thenApply}, {@code whenComplete}, …) run where the caller lives: pass a Netty
+     * {@code EventLoop}, or {@code task -> context.runOnContext(v -> task.run())} for a Vert.x
+     * context. The pool calls {@code execute} once per job, from its reader thread; it must not
+     * block. If it throws {@code RejectedExecutionException} (the loop is shutting down), the future
+     * is completed on the pool's thread instead, so the outcome is never lost. A thread blocked in
+     * {@code get()}/{@code join()} on the future is still handed the outcome directly.
+     */
+    public JobOptions withExecutor(Executor executor) {
+        return new JobOptions(timeout, priority, maxAttempts, progressListener, Objects.requireNonNull(executor, "executor"));
+    }
+
+    /** The executor set by {@link #withExecutor}, or null (then {@code jobs.completion} applies). */
+    public Executor executor() {
+        return executor;
     }
 
     /** The timeout if set, else null (the pool's default applies). */
@@ -78,6 +100,6 @@ public final class JobOptions {
     @Override
     public String toString() {
         return "JobOptions[timeout=" + timeout + ", priority=" + priority + ", maxAttempts=" + maxAttempts
-                + (progressListener == null ? "" : ", progressListener") + "]";
+                + (progressListener == null ? "" : ", progressListener") + (executor == null ? "" : ", executor") + "]";
     }
 }

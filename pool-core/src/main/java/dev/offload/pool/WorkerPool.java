@@ -176,7 +176,7 @@ public final class WorkerPool implements AutoCloseable {
         int attempts = options.maxAttempts() > 0 ? options.maxAttempts() : config.maxAttempts();
         long id = jobIds.incrementAndGet();
         Job job = new Job(id, id, handlerName, bytes, outputType, options.priority(), attempts, timeout,
-                options.progressListener(), future);
+                options.progressListener(), options.executor(), future);
         if (!timeout.isZero()) {
             hasTimeouts = true;
         }

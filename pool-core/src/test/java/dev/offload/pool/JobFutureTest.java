@@ -73,13 +73,13 @@ class JobFutureTest {
     @Test
     void shouldForgetItsJobAndTheJobsInputOnceCompleted() {
         JobFuture<Object> future = new JobFuture<>();
-        future.job = new Job(1, 1, "Handler", new byte[1 << 20], null, 0, 1, Duration.ZERO, null, future);
+        future.job = new Job(1, 1, "Handler", new byte[1 << 20], null, 0, 1, Duration.ZERO, null, null, future);
         future.settle("v", null, Runnable::run);
         assertThat(future).isCompletedWithValue("v");
         assertThat(future.job).isNull();
 
         JobFuture<Object> cancelled = new JobFuture<>();
-        cancelled.job = new Job(2, 2, "Handler", new byte[1 << 20], null, 0, 1, Duration.ZERO, null, cancelled);
+        cancelled.job = new Job(2, 2, "Handler", new byte[1 << 20], null, 0, 1, Duration.ZERO, null, null, cancelled);
         cancelled.cancel(true);
         assertThat(cancelled.job).isNull();
     }

@@ -71,6 +71,24 @@ class WorkerPoolTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"pipe", "shm"})
+    void shouldCompleteOnTheExecutorTheJobOptionsName(String transport) throws Exception {
+        var loop = java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "test-event-loop"));
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build())) {
+            JobOptions onLoop = JobOptions.defaults().withExecutor(loop);
+            for (long i = 0; i < 200; i++) {
+                String thread = pool.submit(Square.class, i, onLoop).thenApply(v -> Thread.currentThread().getName()).get(30, TimeUnit.SECONDS);
+                assertThat(thread).isEqualTo("test-event-loop");
+            }
+            loop.shutdown();
+            // A loop that refuses (shut down) does not lose the outcome: it completes on a pool thread.
+            assertThat(pool.submit(Square.class, 3L, onLoop).get(30, TimeUnit.SECONDS)).isEqualTo(9L);
+        } finally {
+            loop.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
     void shouldPassJsonBytesThroughSubmitJsonAndNameTheFieldOfABadInput(String transport) {
         try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build())) {
             var square = "{\"name\":\"tri\",\"points\":[{\"x\":0,\"y\":0},{\"x\":1,\"y\":0},{\"x\":0,\"y\":1}]}";

@@ -45,6 +45,7 @@ public final class PoolConfig {
     private final List<String> workerJvmArgs;
     private final Map<String, String> workerEnv;
     private final String workerClassPath;
+    private final int workerNice;
     private final Duration heartbeatInterval;
     private final Duration heartbeatTimeout;
     private final int queueCapacity;
@@ -69,6 +70,7 @@ public final class PoolConfig {
         workerJvmArgs = List.copyOf(b.workerJvmArgs);
         workerEnv = Maps.orderedCopy(b.workerEnv);
         workerClassPath = b.workerClassPath;
+        workerNice = b.workerNice;
         heartbeatInterval = b.heartbeatInterval;
         heartbeatTimeout = b.heartbeatTimeout;
         queueCapacity = b.queueCapacity;
@@ -184,6 +186,14 @@ public final class PoolConfig {
         return Optional.ofNullable(workerClassPath);
     }
 
+    /**
+     * {@code workers.nice}: the niceness (0–19) worker JVMs run at, below the caller's, so that an
+     * event loop stays responsive while every core computes; 0 runs them at the caller's priority.
+     */
+    public int workerNice() {
+        return workerNice;
+    }
+
     /** {@code workers.heartbeatInterval}. */
     public Duration heartbeatInterval() {
         return heartbeatInterval;
@@ -275,6 +285,7 @@ public final class PoolConfig {
                 && maxJobsPerWorker == c.maxJobsPerWorker && startTimeout.equals(c.startTimeout)
                 && workerHeapBytes == c.workerHeapBytes && workerJvmArgs.equals(c.workerJvmArgs)
                 && workerEnv.equals(c.workerEnv) && Objects.equals(workerClassPath, c.workerClassPath)
+                && workerNice == c.workerNice
                 && heartbeatInterval.equals(c.heartbeatInterval) && heartbeatTimeout.equals(c.heartbeatTimeout)
                 && queueCapacity == c.queueCapacity && jobTimeout.equals(c.jobTimeout) && maxAttempts == c.maxAttempts
                 && cancelGrace.equals(c.cancelGrace) && completion.equals(c.completion)
@@ -285,7 +296,7 @@ public final class PoolConfig {
     @Override
     public int hashCode() {
         return Objects.hash(minWorkers, maxWorkers, idleTimeout, maxJobsPerWorker, startTimeout, workerHeapBytes,
-                workerJvmArgs, workerEnv, workerClassPath, heartbeatInterval, heartbeatTimeout, queueCapacity,
+                workerJvmArgs, workerEnv, workerClassPath, workerNice, heartbeatInterval, heartbeatTimeout, queueCapacity,
                 jobTimeout, maxAttempts, cancelGrace, completion, transport, maxFrameBytes, shmDir, shmSpin, handlers);
     }
 

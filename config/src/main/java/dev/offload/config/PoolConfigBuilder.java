@@ -24,6 +24,7 @@ public final class PoolConfigBuilder {
     List<String> workerJvmArgs = new ArrayList<>();
     Map<String, String> workerEnv = new LinkedHashMap<>();
     String workerClassPath;
+    int workerNice = 10;
     Duration heartbeatInterval = Duration.ofMillis(500);
     Duration heartbeatTimeout = Duration.ofSeconds(10);
     int queueCapacity = 10_000;
@@ -34,7 +35,7 @@ public final class PoolConfigBuilder {
     String transport = "auto";
     long maxFrameBytes = 16L << 20;
     Path shmDir = Path.of("/dev/shm");
-    Duration shmSpin = Duration.ofNanos(20_000);
+    Duration shmSpin = Duration.ofNanos(100_000);
     Map<String, String> handlers = new LinkedHashMap<>();
 
     PoolConfigBuilder() {
@@ -50,6 +51,7 @@ public final class PoolConfigBuilder {
         workerJvmArgs = new ArrayList<>(c.workerJvmArgs());
         workerEnv = new LinkedHashMap<>(c.workerEnv());
         workerClassPath = c.workerClassPath().orElse(null);
+        workerNice = c.workerNice();
         heartbeatInterval = c.heartbeatInterval();
         heartbeatTimeout = c.heartbeatTimeout();
         queueCapacity = c.queueCapacity();
@@ -123,6 +125,15 @@ public final class PoolConfigBuilder {
     /** {@code workers.classPath}: the workers' class path; null (the default) uses the parent's. */
     public PoolConfigBuilder workerClassPath(String workerClassPath) {
         this.workerClassPath = workerClassPath;
+        return this;
+    }
+
+    /**
+     * {@code workers.nice}: the scheduling niceness workers run at, 0 (the caller's) to 19 (lowest).
+     * Above 0, a core busy with jobs still gives way at once to the caller's event loop.
+     */
+    public PoolConfigBuilder workerNice(int workerNice) {
+        this.workerNice = workerNice;
         return this;
     }
 

@@ -32,6 +32,7 @@ final class Setting<T> {
             of("workers.jvmArgs", TEXT_LIST, PoolConfigBuilder::workerJvmArgs, PoolConfig::workerJvmArgs),
             of("workers.env", TEXT_MAP, PoolConfigBuilder::workerEnv, PoolConfig::workerEnv),
             of("workers.classPath", TEXT, PoolConfigBuilder::workerClassPath, c -> c.workerClassPath().orElse(null)),
+            of("workers.nice", INT, PoolConfigBuilder::workerNice, PoolConfig::workerNice),
             of("workers.heartbeatInterval", DURATION, PoolConfigBuilder::heartbeatInterval, PoolConfig::heartbeatInterval),
             of("workers.heartbeatTimeout", DURATION, PoolConfigBuilder::heartbeatTimeout, PoolConfig::heartbeatTimeout),
             of("queue.capacity", INT, PoolConfigBuilder::queueCapacity, PoolConfig::queueCapacity),

@@ -23,6 +23,7 @@ final class Validation {
     private static final long MIN_FRAME = 1L << 10;
     private static final long MAX_FRAME = 1L << 30;
     private static final Duration MAX_SPIN = Duration.ofMillis(10);
+    private static final int MAX_NICE = 19;
 
     private Validation() {
     }
@@ -46,6 +47,10 @@ final class Validation {
         if (b.workerClassPath != null && b.workerClassPath.isBlank()) {
             throw new ConfigException("workers.classPath", b.workerClassPath,
                     "workers.classPath must not be blank (leave it unset to use the parent's class path)");
+        }
+        if (b.workerNice < 0 || b.workerNice > MAX_NICE) {
+            throw new ConfigException("workers.nice", String.valueOf(b.workerNice), "workers.nice must be between 0 and "
+                    + MAX_NICE + " (got " + b.workerNice + "; a negative niceness needs privileges a pool does not take)");
         }
         positive("workers.heartbeatInterval", b.heartbeatInterval);
         positive("workers.heartbeatTimeout", b.heartbeatTimeout);

@@ -76,7 +76,7 @@ class ConfigFileTest {
                   fib: dev.offload.service.demo.Fibonacci
                 """);
 
-        assertThat(c).isEqualTo(PoolConfig.builder().maxWorkers(4)
+        assertThat(c).isEqualTo(PoolConfig.builder().maxWorkers(4).shmSpin(Duration.ofNanos(20_000))
                 .handler("fib", "dev.offload.service.demo.Fibonacci").build());
     }
 

@@ -40,7 +40,7 @@ class PoolConfigBuilderTest {
         assertThat(c.transport()).isEqualTo("auto");
         assertThat(c.maxFrameBytes()).isEqualTo(16L << 20);
         assertThat(c.shmDir()).isEqualTo(Path.of("/dev/shm"));
-        assertThat(c.shmSpin()).isEqualTo(Duration.ofNanos(20_000));
+        assertThat(c.shmSpin()).isEqualTo(Duration.ofNanos(100_000));
         assertThat(c.handlers()).isEmpty();
     }
 
@@ -111,6 +111,14 @@ class PoolConfigBuilderTest {
         assertInvalid(b -> b.maxJobsPerWorker(-1), "workers.maxJobs").hasMessageContaining("(got -1)");
         assertInvalid(b -> b.queueCapacity(0), "queue.capacity").hasMessage("queue.capacity must be >= 1 (got 0)");
         assertInvalid(b -> b.maxAttempts(0), "jobs.maxAttempts").hasMessage("jobs.maxAttempts must be >= 1 (got 0)");
+    }
+
+    @Test
+    void shouldRunWorkersBelowTheCallersPriorityByDefaultAndRejectANicenessOutside0To19() {
+        assertThat(PoolConfig.defaults().workerNice()).isEqualTo(10);
+        assertThat(PoolConfig.builder().workerNice(0).build().workerNice()).isZero();
+        assertInvalid(b -> b.workerNice(-5), "workers.nice").hasMessageStartingWith("workers.nice must be between 0 and 19 (got -5;");
+        assertInvalid(b -> b.workerNice(20), "workers.nice").hasMessageStartingWith("workers.nice must be between 0 and 19 (got 20;");
     }
 
     @Test
@@ -291,7 +299,7 @@ class PoolConfigBuilderTest {
     void shouldShowFileStyleValuesInToString() {
         assertThat(PoolConfig.defaults().toString())
                 .startsWith("PoolConfig{workers={min=1")
-                .contains("idleTimeout=60s", "heap=256m", "spin=20us");
+                .contains("idleTimeout=60s", "heap=256m", "spin=100us");
     }
 
     /** Asserts that build() fails with a ConfigException whose key() is {@code key} and whose message names it. */

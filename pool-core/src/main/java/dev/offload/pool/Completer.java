@@ -16,10 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Settles jobs: decodes results and errors, records latencies and counters, and completes the
- * caller's future, either directly on the slot thread ({@code jobs.completion: direct}, fastest:
- * the caller's dependent stages then run on that thread) or on a callback executor
- * ({@code executor}, the default: a slow {@code thenApply} of the caller's cannot hold up any
- * other job's result).
+ * caller's future: on the executor the job names ({@link JobOptions#withExecutor}), else directly
+ * on the thread that read the answer ({@code jobs.completion: direct}: the caller's dependent stages
+ * run there, and one that runs too long has the reading taken over by a fresh thread, see
+ * {@link ReaderRole}), else on a callback executor ({@code executor}: one thread hop per job, and
+ * no callback can hold up another job's result at all).
+ *
+ * <p>Called by whoever holds the reader role, and by pool threads that fail jobs.
  */
 final class Completer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Completer.class);
@@ -51,7 +54,7 @@ final class Completer implements AutoCloseable {
         }
     }
 
-    void succeed(Job job, byte[] payload, String workerId) {
+    void succeed(Job job, byte[] payload, String workerId, long runNanos) {
         Object value;
         try {
             value = job.outputType == null ? payload : PayloadCodec.decode(payload, job.outputType);
@@ -64,19 +67,18 @@ final class Completer implements AutoCloseable {
         if (!job.decide()) {
             return;
         }
-        long now = System.nanoTime();
-        counters.runTime.recordNanos(now - job.startedAt);
-        counters.endToEnd.recordNanos(now - job.submittedAt);
+        counters.runTime.recordNanos(runNanos);
+        counters.endToEnd.recordNanos(System.nanoTime() - job.submittedAt);
         counters.completed.increment();
         job.future.settle(value, null, deliveryOf(job));
     }
 
-    void fail(Job job, byte[] payload, String workerId) {
+    void fail(Job job, byte[] payload, String workerId, long runNanos) {
         RemoteError error = RemoteError.decode(payload);
         String message = Job.simpleName(job.handler) + " failed on worker " + workerId + " (" + job.describe()
                 + ", attempt " + job.attempts + "): " + error.type()
                 + (error.message() == null ? "" : ": " + error.message());
-        counters.runTime.recordNanos(System.nanoTime() - job.startedAt);
+        counters.runTime.recordNanos(runNanos);
         failWith(job, new JobFailedException(message, error.type(), error.message(), error.stack()));
     }
 
@@ -109,7 +111,7 @@ final class Completer implements AutoCloseable {
         };
     }
 
-    /** Progress is delivered on the slot thread, so it always precedes the result. */
+    /** Progress is delivered by the reader role, so it always precedes the result. */
     void progress(Job job, byte[] payload) {
         if (job.progressListener == null || job.isDone()) {
             return;

@@ -5,9 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The pool's counters, written from any pool thread, read by {@code stats()}. */
 final class Counters {
-    final AtomicInteger live = new AtomicInteger();
     final AtomicInteger starting = new AtomicInteger();
-    final AtomicInteger busy = new AtomicInteger();
     final LongAdder completed = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder rejected = new LongAdder();
@@ -15,12 +13,14 @@ final class Counters {
     final LongAdder crashes = new LongAdder();
     final LongAdder timeouts = new LongAdder();
     final LongAdder cancelled = new LongAdder();
-    /** Jobs {@code submit()} gave straight to a slot spinning for work (not through the queue). */
-    final LongAdder handedOver = new LongAdder();
-    /** Of those, jobs whose JOB frame {@code submit()} wrote itself. */
+    /** Jobs whose JOB frame {@code submit()} wrote itself, straight into a worker's queue. */
     final LongAdder sentBySubmit = new LongAdder();
-    /** Jobs whose answer the caller's own thread read, waiting in get/join. */
+    /** Answers read by a caller waiting in get/join, leading (for tests and tuning). */
     final LongAdder readByCaller = new LongAdder();
+    /** Times the reader thread woke from its sleep to a ringing doorbell or a request (for tuning). */
+    final LongAdder readerWakeups = new LongAdder();
+    /** Sleeps of the reader thread that ended by the safety net's time and then found frames: lost wake-ups. */
+    final LongAdder lateReads = new LongAdder();
     final LatencyStats queueWait = new LatencyStats();
     final LatencyStats runTime = new LatencyStats();
     final LatencyStats endToEnd = new LatencyStats();

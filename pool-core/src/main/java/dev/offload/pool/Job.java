@@ -27,12 +27,15 @@ final class Job {
     final long submittedAt;
     final JobFuture<Object> future;
 
-    /** Attempts started so far; written by the slot that takes the job (one at a time). */
+    /**
+     * Attempts sent so far (a job sent ahead to a worker that died before starting it gets its
+     * attempt back); written under the dispatch lock of the link that sends it, one at a time.
+     */
     volatile int attempts;
-    /** When the current attempt was handed to a worker (System.nanoTime), 0 while waiting. */
-    volatile long startedAt;
-    /** The slot running the job now, or null. */
-    volatile WorkerSlot slot;
+    /** When the job was last sent to a worker (System.nanoTime), 0 before the first send. */
+    volatile long sentAt;
+    /** The worker holding the job now, or null while it waits in the admission queue. */
+    volatile WorkerLink link;
 
     Job(long id, long seq, String handler, byte[] input, JavaType outputType, int priority, int maxAttempts,
         Duration timeout, Consumer<Object> progressListener, Executor executor, JobFuture<Object> future) {

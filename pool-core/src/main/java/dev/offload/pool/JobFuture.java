@@ -15,15 +15,12 @@ import java.util.function.Consumer;
  * the queue, a running one is stopped on its worker.
  *
  * <p>A thread blocked in {@link #join}, {@link #get()} or {@link #get(long, TimeUnit)} is served
- * first: when the pool has the outcome and nothing depends on this future yet, the outcome is
- * handed to that thread, which completes the future itself. No callback thread is woken in
- * between, whatever {@code jobs.completion} says (a hand-off costs one wake-up, the executor two);
- * a callback registered at that very moment runs on the waiting thread, never on a pool thread.
- * Before that, if the job was handed straight to a worker by {@code submit()}, the waiting thread
- * reads the worker's answer itself for a moment ({@link WorkerSlot#readOnLoan}); it does not spin
- * merely waiting for another thread: measured on 2 cores, a caller spinning for its answer while
- * the slot thread read took the core the worker or the reader needed (busy: p50 30 µs instead of
- * 11; yielding: no gain).
+ * first. While it waits it takes the pool's reader role if nobody holds it, and reads the answers
+ * itself, its own among them ({@link PoolReader#lead}): no thread is woken for a sequential round
+ * trip. Otherwise, when the pool has the outcome and nothing depends on this future yet, the
+ * outcome is handed to that thread, which completes the future itself: no callback thread is woken
+ * in between, whatever {@code jobs.completion} says; a callback registered at that very moment runs
+ * on the waiting thread, never on a pool thread.
  */
 final class JobFuture<T> extends CompletableFuture<T> {
     private static final VarHandle WAITER;
@@ -46,6 +43,8 @@ final class JobFuture<T> extends CompletableFuture<T> {
      * caller keeps does not keep the job's input alive. Null in tests of the future alone.
      */
     volatile Job job;
+    /** The pool's reader, which a waiting thread may lead; null in tests of the future alone. */
+    volatile PoolReader reader;
     /** Null, the one thread waiting through {@link #await}, or {@link #HANDED}. */
     private volatile Object waiter;
     /** The handed outcome; written before the CAS to HANDED, read after it. */
@@ -71,6 +70,11 @@ final class JobFuture<T> extends CompletableFuture<T> {
             }
         }
         callbacks.execute(() -> completeWith(value, failure));
+    }
+
+    /** For the thread waiting in {@link #await}: its outcome is in (completed, or handed to it). */
+    private boolean answered() {
+        return isDone() || waiter == HANDED;
     }
 
     /** True while a thread waits in get/join to be handed the outcome (for tests). */
@@ -117,11 +121,12 @@ final class JobFuture<T> extends CompletableFuture<T> {
             return;
         }
         boolean interrupted = false;
+        // Lead once: read for as long as the spin budget says answers come that soon. After that (or
+        // when another thread reads) the reader thread reads, and hands us the outcome.
+        PoolReader lead = job == null ? null : reader;
         try {
-            Job j = job;
-            WorkerSlot slot = j == null ? null : j.slot;
-            if (slot != null && slot.tryLend(j)) {
-                slot.readOnLoan(j, deadline); // this thread reads its own answer
+            if (lead != null) {
+                lead.lead(this::answered, deadline);
             }
             while (waiter == me && !isDone()) {
                 long park = MAX_PARK_NANOS;

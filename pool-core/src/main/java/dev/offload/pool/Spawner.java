@@ -79,7 +79,7 @@ final class Spawner implements AutoCloseable {
         IOException failure = null;
         for (CompletableFuture<WorkerProcess> start : starts) {
             try {
-                pool.addSlot(start.join());
+                pool.addLink(start.join());
             } catch (CompletionException e) {
                 IOException cause = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
                 if (failure == null) {
@@ -100,7 +100,7 @@ final class Spawner implements AutoCloseable {
             return;
         }
         Counters c = pool.counters();
-        int live = c.live.get();
+        int live = pool.links().length;
         int starting = c.starting.get();
         int queued = pool.queue().size();
         int want;
@@ -108,7 +108,8 @@ final class Spawner implements AutoCloseable {
             want = queued > 0 && live + starting == 0 ? 1 : 0;
         } else {
             want = Math.max(0, pool.config().minWorkers() - live - starting);
-            if (queued > 0 && !pool.queue().hasIdleSlot()) {
+            if (queued > 0 && pool.dispatcher().pick() == null) {
+                // Jobs wait and no worker can take one: start more, up to workers.max.
                 want = Math.max(want, Math.min(queued - starting, pool.config().maxWorkers() - live - starting));
             }
         }
@@ -155,7 +156,16 @@ final class Spawner implements AutoCloseable {
         if (pendingReplacements.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             pool.counters().restarts.increment();
         }
-        pool.addSlot(worker);
+        pool.addLink(worker);
+    }
+
+    /** Runs {@code task} on a spawn thread; on this one if the pool is past closing its executor. */
+    void execute(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            task.run();
+        }
     }
 
     private void failed(String id, Exception e) {

@@ -8,10 +8,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The pool's housekeeping thread: enforces job deadlines and cancels, kills workers that stop
- * answering or ignore a cancel, and keeps the number of workers between min and max, with back-off
- * when workers die at start-up. It parks between ticks: 10 ms while jobs run, 250 ms when idle, so
- * an idle pool costs a few wake-ups a second.
+ * The pool's housekeeping thread ({@code offload-supervisor}): enforces job deadlines and cancels,
+ * kills workers that stop answering or ignore a cancel, hands the reading to a fresh thread when a
+ * callback holds it too long, retires idle and worn-out workers, and keeps the number of workers
+ * between min and max. It parks between ticks: 10 ms while jobs run, 250 ms when idle, so an idle
+ * pool costs a few wake-ups a second.
  */
 final class Supervisor implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -19,6 +20,8 @@ final class Supervisor implements Runnable {
     private static final long BUSY_TICK_NANOS = 10_000_000L;
     private static final long IDLE_TICK_NANOS = 250_000_000L;
     private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
+    /** A direct completion running longer than this has the reading taken over by a fresh thread. */
+    static final long CALLBACK_STALL_NANOS = 10_000_000L;
 
     private final WorkerPool pool;
     private final Spawner spawner;
@@ -42,7 +45,7 @@ final class Supervisor implements Runnable {
         LockSupport.unpark(thread);
     }
 
-    /** A caller cancelled a running job: stop it on its worker (from this thread, not the caller's). */
+    /** A caller cancelled a job a worker holds: stop it there (from this thread, not the caller's). */
     void cancelRunning(Job job) {
         cancels.add(job);
         wake();
@@ -51,40 +54,28 @@ final class Supervisor implements Runnable {
     @Override
     public void run() {
         while (!stopped) {
+            boolean busy = false;
             try {
-                tick(System.nanoTime());
+                busy = tick(System.nanoTime());
             } catch (RuntimeException e) {
                 LOG.error("supervisor tick failed; continuing", e);
             }
-            LockSupport.parkNanos(this, pool.counters().busy.get() > 0 || spawner.isBackingOff() ? BUSY_TICK_NANOS : IDLE_TICK_NANOS);
+            LockSupport.parkNanos(this, busy || spawner.isBackingOff() ? BUSY_TICK_NANOS : IDLE_TICK_NANOS);
         }
     }
 
-    private void tick(long now) {
+    /** True while any worker holds a job. */
+    private boolean tick(long now) {
         Job cancelled;
         while ((cancelled = cancels.poll()) != null) {
-            WorkerSlot slot = cancelled.slot;
-            if (slot != null && slot.current() == cancelled) {
-                stopOnWorker(slot, cancelled, now, "was cancelled by its caller");
+            WorkerLink link = cancelled.link;
+            if (link != null && !link.reaped) {
+                stopOnWorker(link, cancelled, now, "was cancelled by its caller");
             }
         }
-        long heartbeatTimeout = pool.config().heartbeatTimeout().toNanos();
-        for (WorkerSlot slot : pool.slots()) {
-            Job job = slot.current();
-            if (job == null) {
-                continue;
-            }
-            if (now - job.deadline() >= 0 && pool.completer().failWith(job, timeout(job, now))) {
-                stopOnWorker(slot, job, now, "timed out");
-            }
-            long killAt = slot.killAt;
-            if (killAt != 0 && now - killAt >= 0 && slot.current() == job) {
-                slot.kill("was killed because " + job.describe() + " did not stop within jobs.cancelGrace ("
-                        + pool.config().cancelGrace().toMillis() + " ms)");
-            } else if (now - slot.lastHeard > heartbeatTimeout && slot.current() == job) {
-                slot.kill("sent no heartbeat for " + (now - slot.lastHeard) / 1_000_000 + " ms (workers.heartbeatTimeout "
-                        + pool.config().heartbeatTimeout().toMillis() + " ms) and was killed");
-            }
+        boolean busy = false;
+        for (WorkerLink link : pool.links()) {
+            busy |= watch(link, now);
         }
         if (pool.hasTimeouts()) {
             for (Job job : pool.queue().waiting()) {
@@ -93,22 +84,87 @@ final class Supervisor implements Runnable {
                 }
             }
         }
+        if (pool.reader().role.stalledSince(now - CALLBACK_STALL_NANOS) != null
+                && ReaderThread.rescue(pool, pool.reader(), now - CALLBACK_STALL_NANOS) != null) {
+            LOG.warn("a job's completion has run on the reader for over {} ms: another thread reads the answers now"
+                    + " (use JobOptions.withExecutor or jobs.completion: executor for callbacks that block)",
+                    CALLBACK_STALL_NANOS / 1_000_000);
+        }
         spawner.maintain(now);
+        if (pool.isDraining()) {
+            pool.checkTerminated();
+        }
+        return busy;
     }
 
-    private void stopOnWorker(WorkerSlot slot, Job job, long now, String why) {
-        long grace = pool.config().cancelGrace().toNanos();
-        LOG.debug("{} {} on worker {}: asking it to stop", job.describe(), why, slot.id());
-        slot.sendCancel(job);
-        slot.killAt = now + Math.max(1, grace);
+    /** Deadlines, cancels, heartbeats and retirement of one worker; true while it holds jobs. */
+    private boolean watch(WorkerLink link, long now) {
+        if (link.reaped) {
+            return false;
+        }
+        Job[] held = link.inFlight.snapshot();
+        if (held.length == 0) {
+            retireIfDue(link, now);
+            return false;
+        }
+        for (Job job : held) {
+            if (job != null && now - job.deadline() >= 0 && pool.completer().failWith(job, timeout(job, now))) {
+                stopOnWorker(link, job, now, "timed out");
+            }
+        }
+        Job running = link.inFlight.peekAny();
+        long killAt = link.killAt;
+        if (killAt != 0 && now - killAt >= 0 && running != null && running == link.killFor) {
+            link.kill("was killed because " + running.describe() + " did not stop within jobs.cancelGrace ("
+                    + pool.config().cancelGrace().toMillis() + " ms)");
+        } else {
+            long heard = Math.max(link.lastHeard, link.headSince);
+            long timeoutNanos = pool.config().heartbeatTimeout().toNanos();
+            if (running != null && now - heard > timeoutNanos) {
+                link.kill("sent no heartbeat for " + (now - heard) / 1_000_000 + " ms (workers.heartbeatTimeout "
+                        + pool.config().heartbeatTimeout().toMillis() + " ms) and was killed");
+            }
+        }
+        return true;
+    }
+
+    /** A worker holding nothing: recycled after workers.maxJobs, stopped after workers.idleTimeout above workers.min. */
+    private void retireIfDue(WorkerLink link, long now) {
+        if (pool.isDraining()) {
+            return; // checkTerminated retires them all
+        }
+        if (!link.accepting() && !link.gone) {
+            pool.retire(link, true); // its quota of jobs is done: a fresh worker replaces it
+            return;
+        }
+        long idleTimeout = pool.config().idleTimeout().toNanos();
+        if (pool.links().length > pool.config().minWorkers() && idleTimeout > 0
+                && link.retireIfIdle(now - idleTimeout)) {
+            LOG.debug("worker {} idle for {} ms: stopping it", link.id(), pool.config().idleTimeout().toMillis());
+            pool.retire(link, false);
+        }
+    }
+
+    /**
+     * Asks the worker to stop {@code job}: a job still waiting behind another is skipped when its
+     * turn comes; the running one gets {@code jobs.cancelGrace} to notice, then its worker is killed.
+     */
+    private void stopOnWorker(WorkerLink link, Job job, long now, String why) {
+        LOG.debug("{} {} on worker {}: asking it to stop", job.describe(), why, link.id());
+        link.sendCancel(job);
+        if (link.inFlight.peekAny() == job) {
+            link.killFor = job;
+            link.killAt = now + Math.max(1, pool.config().cancelGrace().toNanos());
+        }
     }
 
     private static JobTimeoutException timeout(Job job, long now) {
-        long waited = (job.startedAt == 0 ? now : job.startedAt) - job.submittedAt;
+        long sent = job.sentAt;
+        long waited = (sent == 0 ? now : sent) - job.submittedAt;
         Duration limit = Duration.ofNanos(job.timeoutNanos);
         return new JobTimeoutException(job.describe() + " timed out after " + limit.toMillis() + " ms ("
                 + waited / 1_000_000 + " ms waiting for a worker"
-                + (job.startedAt == 0 ? ")" : ", " + (now - job.startedAt) / 1_000_000 + " ms running on attempt " + job.attempts + ")"),
+                + (sent == 0 ? ")" : ", then " + (now - sent) / 1_000_000 + " ms on a worker, attempt " + job.attempts + ")"),
                 limit);
     }
 
@@ -120,10 +176,12 @@ final class Supervisor implements Runnable {
     void stop() {
         stopped = true;
         wake();
-        try {
-            thread.join(2_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

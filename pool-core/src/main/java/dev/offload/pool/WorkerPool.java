@@ -1,10 +1,12 @@
 package dev.offload.pool;
 
+import com.fasterxml.jackson.databind.JavaType;
 import dev.offload.config.PoolConfig;
 import dev.offload.launcher.TransportSelection;
 import dev.offload.launcher.TransportUnavailableException;
 import dev.offload.launcher.WorkerLauncher;
 import dev.offload.launcher.WorkerProcess;
+import dev.offload.transport.shm.SpinGate;
 import dev.offload.worker.HandlerTypes;
 import dev.offload.worker.JobHandler;
 import dev.offload.worker.PayloadCodec;
@@ -13,9 +15,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,18 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@link #submit} never blocks and never throws for a runtime condition: a full queue, a closed
  * pool or an input over the frame limit give a future that has already failed with
- * {@link PoolRejectedException}. Results complete on a callback thread by default
- * ({@code jobs.completion}); a thread blocked in {@code join()}/{@code get()} on the future is
- * handed its result directly, whatever that setting.
+ * {@link PoolRejectedException}.
  *
- * <p>The fast path, over shm: for a moment after each job a worker's slot thread spins for work
- * instead of parking, and a {@code submit()} that finds the queue empty gives the job straight to
- * such a slot and writes its JOB frame into the worker's queue itself, when that costs no system
- * call (otherwise the slot thread sends it). No thread is woken between {@code submit()} and the
- * worker. If the caller then waits in {@code join()}/{@code get()}, its own thread reads the answer
- * (for at most {@code transport.shm.spin}, then it parks and the slot thread reads), so a
- * sequential round trip involves two threads, the caller's and the worker's. See
- * {@code docs/BENCHMARKS.md} for what that buys.
+ * <p>The data path (see {@code docs/ARCHITECTURE.md}): {@code submit()} encodes the input and, when
+ * no job waits ahead of it, writes the JOB frame itself into the least loaded worker that has
+ * credit, waking no thread. Workers hold several jobs at once (fewer the longer jobs run) and run
+ * them in order. One reader role per pool reads every worker's answers: the pool's reader thread,
+ * or a caller waiting in {@code get()}/{@code join()}, who then reads its own answer. Futures
+ * complete where {@link JobOptions#withExecutor} says, else as {@code jobs.completion} says.
+ *
+ * <p>{@link #shutdown()} does not block; {@link #close()} does (up to {@link #CLOSE_GRACE}).
  *
  * <pre>{@code
  * try (WorkerPool pool = WorkerPool.start(PoolConfig.load(Path.of("offload.yaml")))) {
@@ -54,6 +55,9 @@ public final class WorkerPool implements AutoCloseable {
     /** How long {@link #close()} lets accepted jobs finish before it kills the workers. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
 
+    /** The remote type of a job whose input did not decode into the handler's input type. */
+    public static final String INPUT_DECODING_ERROR = "dev.offload.worker.JobRunner$InputDecodingException";
+
     private final PoolConfig config;
     private final TransportSelection transport;
     private final WorkerLauncher launcher;
@@ -62,7 +66,12 @@ public final class WorkerPool implements AutoCloseable {
     private final Completer completer;
     private final Spawner spawner;
     private final Supervisor supervisor;
-    private final Set<WorkerSlot> slots = ConcurrentHashMap.newKeySet();
+    private final PoolReader reader;
+    private final Dispatcher dispatcher = new Dispatcher(this);
+    private final WorkerLoss losses = new WorkerLoss(this);
+    /** Copy on write; read on every submit and sweep. */
+    private volatile WorkerLink[] links = new WorkerLink[0];
+    private volatile ReaderThread designated;
     private final ConcurrentHashMap<Class<?>, HandlerTypes> handlerTypes = new ConcurrentHashMap<>();
     private final AtomicLong jobIds = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
@@ -70,7 +79,7 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean hasTimeouts;
     private volatile boolean released;
 
-    private WorkerPool(PoolConfig config, TransportSelection transport) {
+    private WorkerPool(PoolConfig config, TransportSelection transport) throws IOException {
         this.config = config;
         this.transport = transport;
         this.launcher = new WorkerLauncher(config, transport);
@@ -78,6 +87,8 @@ public final class WorkerPool implements AutoCloseable {
         this.completer = new Completer(counters, config.completion().equals("direct"));
         this.spawner = new Spawner(this, launcher);
         this.supervisor = new Supervisor(this, spawner);
+        SpinGate gate = transport.kind().equals("shm") ? SpinGate.forPool(transport.shmPoolDirectory()) : SpinGate.shared();
+        this.reader = new PoolReader(this, gate, config.shmSpin().toNanos());
         this.hasTimeouts = !config.jobTimeout().isZero();
     }
 
@@ -95,7 +106,14 @@ public final class WorkerPool implements AutoCloseable {
         } catch (TransportUnavailableException e) {
             throw new OffloadException(e.getMessage(), e);
         }
-        WorkerPool pool = new WorkerPool(config, transport);
+        WorkerPool pool;
+        try {
+            pool = new WorkerPool(config, transport);
+        } catch (IOException | RuntimeException e) {
+            transport.close();
+            throw new OffloadException("cannot start the pool: " + e.getMessage(), e);
+        }
+        ReaderThread.start(pool, pool.reader);
         try {
             pool.spawner.startInitial(config.minWorkers());
         } catch (IOException | RuntimeException e) {
@@ -116,19 +134,19 @@ public final class WorkerPool implements AutoCloseable {
     public <I, O> CompletableFuture<O> submit(Class<? extends JobHandler<I, O>> handler, I input, JobOptions options) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
-        if (state.get() == RUNNING) {
-            byte[] bytes;
-            try {
-                bytes = PayloadCodec.encode(input);
-            } catch (IOException | RuntimeException e) {
-                counters.failed.increment();
-                return CompletableFuture.failedFuture(new OffloadException("cannot encode the input of "
-                        + Job.simpleName(handler.getName()) + " as JSON: " + e.getMessage(), e));
-            }
-            HandlerTypes types = handlerTypes.computeIfAbsent(handler, HandlerTypes::of);
-            return (CompletableFuture<O>) enqueue(handler.getName(), bytes, types.output(), options);
+        if (state.get() != RUNNING) {
+            return (CompletableFuture<O>) enqueue(handler.getName(), null, null, options);
         }
-        return (CompletableFuture<O>) enqueue(handler.getName(), null, null, options);
+        byte[] bytes;
+        try {
+            bytes = PayloadCodec.encode(input);
+        } catch (IOException | RuntimeException e) {
+            counters.failed.increment();
+            return CompletableFuture.failedFuture(new OffloadException("cannot encode the input of "
+                    + Job.simpleName(handler.getName()) + " as JSON: " + e.getMessage(), e));
+        }
+        HandlerTypes types = handlerTypes.computeIfAbsent(handler, HandlerTypes::of);
+        return (CompletableFuture<O>) enqueue(handler.getName(), bytes, types.output(), options);
     }
 
     /**
@@ -142,35 +160,30 @@ public final class WorkerPool implements AutoCloseable {
      *
      * @param handlerClassName the fully qualified name of a {@link JobHandler} class on the workers' class path
      */
+    @SuppressWarnings("unchecked")
     public CompletableFuture<byte[]> submitJson(String handlerClassName, byte[] inputJson, JobOptions options) {
         Objects.requireNonNull(handlerClassName, "handlerClassName");
         Objects.requireNonNull(inputJson, "inputJson");
         Objects.requireNonNull(options, "options");
-        @SuppressWarnings("unchecked")
-        CompletableFuture<byte[]> future = (CompletableFuture<byte[]>) (CompletableFuture<?>) enqueue(handlerClassName, inputJson, null, options);
-        return future;
+        return (CompletableFuture<byte[]>) (CompletableFuture<?>) enqueue(handlerClassName, inputJson, null, options);
     }
 
-    /** The remote type of a job whose input did not decode into the handler's input type. */
-    public static final String INPUT_DECODING_ERROR = "dev.offload.worker.JobRunner$InputDecodingException";
-
     /** {@code outputType} null: the result stays as the worker's bytes. {@code bytes} null only when not running. */
-    @SuppressWarnings("unchecked")
-    private CompletableFuture<Object> enqueue(String handlerName, byte[] bytes, com.fasterxml.jackson.databind.JavaType outputType,
-                                              JobOptions options) {
+    private CompletableFuture<Object> enqueue(String handlerName, byte[] bytes, JavaType outputType, JobOptions options) {
         JobFuture<Object> future = new JobFuture<>();
         if (state.get() != RUNNING || bytes == null) {
-            return reject(future, PoolRejectedException.Reason.SHUT_DOWN, "the pool is shut down: " + Job.simpleName(handlerName) + " was not accepted");
+            return reject(future, PoolRejectedException.Reason.SHUT_DOWN, "the pool is shut down: "
+                    + Job.simpleName(handlerName) + " was not accepted");
         }
-        if (spawner.inCrashLoop() && counters.live.get() == 0) {
+        if (spawner.inCrashLoop() && links.length == 0) {
             spawner.demand = true;
             counters.failed.increment();
             future.completeExceptionally(spawner.crashLoopException());
             return future;
         }
         if (bytes.length > config.maxFrameBytes()) {
-            return reject(future, PoolRejectedException.Reason.TOO_LARGE, "input of " + bytes.length + " bytes exceeds transport.maxFrameBytes ("
-                    + config.maxFrameBytes() + " bytes)");
+            return reject(future, PoolRejectedException.Reason.TOO_LARGE, "input of " + bytes.length
+                    + " bytes exceeds transport.maxFrameBytes (" + config.maxFrameBytes() + " bytes)");
         }
         Duration timeout = options.timeout() != null ? options.timeout() : config.jobTimeout();
         int attempts = options.maxAttempts() > 0 ? options.maxAttempts() : config.maxAttempts();
@@ -182,61 +195,61 @@ public final class WorkerPool implements AutoCloseable {
         }
         future.onCancel(f -> cancelled(job));
         future.job = job;
-        if (queue.size() == 0) {
-            // Nothing waits ahead of this job: a slot whose thread spins for work takes it now.
-            for (WorkerSlot slot : slots) {
-                if (slot.tryDispatch(job)) {
-                    counters.handedOver.increment();
-                    return future;
-                }
-            }
+        future.reader = reader;
+        if (queue.size() == 0 && dispatcher.trySend(job)) {
+            return future;
         }
         if (!queue.offer(job)) {
-            return reject(future, PoolRejectedException.Reason.QUEUE_FULL, "queue full: " + config.queueCapacity() + " jobs already waiting (queue.capacity)");
+            return reject(future, PoolRejectedException.Reason.QUEUE_FULL, "queue full: " + config.queueCapacity()
+                    + " jobs already waiting (queue.capacity)");
         }
-        if (!queue.hasIdleSlot() && counters.live.get() + counters.starting.get() < config.maxWorkers()) {
+        // The job waits. If a worker has credit after all (a send was refused, or credit freed just
+        // now), the reader role sends it; otherwise the next answer does, or a new worker.
+        if (dispatcher.pick() != null) {
+            reader.requestDispatch();
+        } else if (links.length + counters.starting.get() < config.maxWorkers()) {
             supervisor.wake();
         }
         return future;
     }
 
-    @SuppressWarnings("unchecked")
-    private <O> CompletableFuture<O> reject(JobFuture<Object> future, PoolRejectedException.Reason reason, String why) {
+    private CompletableFuture<Object> reject(JobFuture<Object> future, PoolRejectedException.Reason reason, String why) {
         counters.rejected.increment();
         future.completeExceptionally(new PoolRejectedException(reason, why));
-        return (CompletableFuture<O>) future;
+        return future;
     }
 
     private void cancelled(Job job) {
         counters.cancelled.increment();
         counters.failed.increment();
         job.decide();
-        if (!queue.remove(job) && job.slot != null) {
+        if (!queue.remove(job) && job.link != null) {
             supervisor.cancelRunning(job);
         }
     }
 
     public PoolStats stats() {
         String kind = transport.kind();
-        for (WorkerSlot slot : slots) {
-            if (!slot.worker().transport().equals(kind)) {
-                kind = slot.worker().transport(); // a worker fell back from shm to pipe
-                break;
+        int busy = 0;
+        WorkerLink[] now = links;
+        for (WorkerLink link : now) {
+            busy += link.load() > 0 ? 1 : 0;
+            if (!link.worker.transport().equals(kind)) {
+                kind = link.worker.transport(); // a worker fell back from shm to pipe
             }
         }
-        return new PoolStats(kind, counters.live.get(), counters.busy.get(), queue.size(),
+        return new PoolStats(kind, now.length, busy, queue.size(),
                 counters.completed.sum(), counters.failed.sum(), counters.rejected.sum(), counters.restarts.sum(),
                 counters.crashes.sum(), counters.timeouts.sum(), counters.cancelled.sum(), spawner.inCrashLoop(),
                 counters.queueWait.snapshot(), counters.runTime.snapshot(), counters.endToEnd.snapshot());
     }
 
     /**
-     * Stops accepting jobs, lets every accepted job finish, then stops the workers. The future
-     * completes when the last worker has exited and everything the pool made is gone.
+     * Stops accepting jobs, lets every accepted job finish, then stops the workers. Does not block:
+     * the future completes when the last worker has exited and everything the pool made is gone.
      */
     public CompletableFuture<Void> shutdown() {
         if (state.compareAndSet(RUNNING, DRAINING)) {
-            queue.wakeAll();
             supervisor.wake();
             checkTerminated();
         }
@@ -245,7 +258,7 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * {@link #shutdown()}, waiting at most {@link #CLOSE_GRACE} for accepted jobs; then the
-     * workers are killed and unfinished jobs fail. Idempotent.
+     * workers are killed and unfinished jobs fail. Blocks until everything is gone. Idempotent.
      */
     @Override
     public void close() {
@@ -258,20 +271,16 @@ public final class WorkerPool implements AutoCloseable {
         }
         state.set(CLOSING);
         failWaiting(new PoolRejectedException(PoolRejectedException.Reason.SHUT_DOWN, "the pool closed before the job could run"));
-        for (WorkerSlot slot : slots) {
-            Job job = slot.current();
-            if (job != null) {
-                completer.failWith(job, new OffloadException("the pool closed before " + job.describe() + " finished"));
-            }
-            slot.kill("was stopped because the pool closed");
+        for (WorkerLink link : links) {
+            link.stopAccepting();
+            link.kill("was stopped because the pool closed");
         }
-        for (WorkerSlot slot : slots) {
-            joinQuietly(slot.thread());
-        }
+        reader.wakeUp();
+        losses.awaitAll(5_000);
         release();
     }
 
-    // ---- for the pool's own threads ----
+    // ---- for the pool's own classes ----
 
     PoolConfig config() {
         return config;
@@ -293,8 +302,28 @@ public final class WorkerPool implements AutoCloseable {
         return supervisor;
     }
 
-    Collection<WorkerSlot> slots() {
-        return slots;
+    Spawner spawner() {
+        return spawner;
+    }
+
+    PoolReader reader() {
+        return reader;
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    WorkerLink[] links() {
+        return links;
+    }
+
+    ReaderThread designated() {
+        return designated;
+    }
+
+    void designate(ReaderThread thread) {
+        designated = thread;
     }
 
     boolean hasTimeouts() {
@@ -309,49 +338,56 @@ public final class WorkerPool implements AutoCloseable {
         return state.get() >= CLOSING;
     }
 
-    void addSlot(WorkerProcess worker) {
+    boolean isReleased() {
+        return released;
+    }
+
+    /** A worker said HELLO: it takes jobs from now on. From a spawn thread. */
+    void addLink(WorkerProcess worker) {
         if (isClosing()) {
             worker.close(1_000); // started while the pool closed: not wanted any more
             return;
         }
-        WorkerSlot slot = new WorkerSlot(this, worker);
-        slots.add(slot);
-        counters.live.incrementAndGet();
-        slot.start();
+        WorkerLink link = new WorkerLink(worker);
+        synchronized (this) {
+            WorkerLink[] grown = Arrays.copyOf(links, links.length + 1);
+            grown[links.length] = link;
+            links = grown;
+        }
+        reader.linkJoined(link);
+        worker.onExit().thenRun(() -> {
+            link.gone = true;
+            reader.wakeUp();
+        });
+        reader.requestDispatch();
     }
 
-    /** One fewer worker if more than {@code workers.min} are live; the slot then ends without a death. */
-    boolean tryRetire() {
-        int live;
-        do {
-            live = counters.live.get();
-            if (live <= config.minWorkers()) {
-                return false;
-            }
-        } while (!counters.live.compareAndSet(live, live - 1));
-        return true;
+    /** The link leaves the pool: its worker is gone or retired, and it holds no job. */
+    void removeLink(WorkerLink link) {
+        synchronized (this) {
+            List<WorkerLink> kept = new ArrayList<>(Arrays.asList(links));
+            kept.remove(link);
+            links = kept.toArray(new WorkerLink[0]);
+        }
     }
 
-    /**
-     * A slot's thread ends. Its worker is closed (exited, or killed) before the slot leaves
-     * {@link #slots}, so the pool's directory is never deleted under a live worker: a Chronicle
-     * tailer that loses its files re-creates them, and the directory would outlive the pool.
-     * {@code retired}: the slot already left the live count through {@link #tryRetire}.
-     */
-    void slotEnded(WorkerSlot slot, boolean died, boolean retired) {
-        try {
-            slot.worker().close(1_000);
-        } finally {
-            slots.remove(slot);
-            if (!retired) {
-                counters.live.decrementAndGet();
-            }
-            if (died && !isClosing()) {
+    /** Supervisor: a worker past workers.idleTimeout or its workers.maxJobs, holding nothing, stops. */
+    void retire(WorkerLink link, boolean replace) {
+        link.takeAll(); // out of service: the reader skips it from now on
+        removeLink(link);
+        spawner.execute(() -> {
+            link.worker.close(1_000);
+            if (replace) {
                 spawner.replacementNeeded();
             }
             supervisor.wake();
             checkTerminated();
-        }
+        });
+    }
+
+    /** Reader role: a worker is gone; {@code held} are the jobs it had, oldest first. */
+    void workerLost(WorkerLink link, Job[] held, IOException cause) {
+        losses.settle(link, held, cause);
     }
 
     void failWaiting(OffloadException failure) {
@@ -360,36 +396,62 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void checkTerminated() {
-        if (isDraining() && counters.live.get() == 0 && counters.starting.get() == 0 && queue.size() == 0
-                && slots.isEmpty()) {
+    /** Once draining and nothing is left to run: the workers go, then the pool's files and threads. */
+    void checkTerminated() {
+        if (!isDraining() || queue.size() > 0 || counters.starting.get() > 0) {
+            return;
+        }
+        for (WorkerLink link : links) {
+            if (link.load() > 0) {
+                return;
+            }
+        }
+        WorkerLink[] idle = links;
+        if (idle.length > 0) {
+            for (WorkerLink link : idle) {
+                retire(link, false);
+            }
+            return; // each retirement checks again once its worker has exited
+        }
+        if (losses.pending() == 0) {
             release();
         }
     }
 
-    /** Frees everything the pool made; safe to call more than once, from any pool thread. */
+    /** Frees everything the pool made, keeping every failure; safe to call more than once. */
     private synchronized void release() {
         if (released) {
             return;
         }
         released = true;
         state.set(CLOSING);
-        supervisor.stop();
-        spawner.close();
-        for (WorkerSlot slot : slots) {
-            slot.worker().close(0);
+        List<Throwable> failures = new ArrayList<>();
+        runQuietly(failures, supervisor::stop);
+        runQuietly(failures, spawner::close);
+        for (WorkerLink link : links) {
+            runQuietly(failures, () -> link.worker.close(0));
         }
-        launcher.close();
-        transport.close();
-        completer.close();
-        terminated.complete(null);
+        runQuietly(failures, reader::wakeUp);
+        runQuietly(failures, reader::close);
+        runQuietly(failures, launcher::close);
+        runQuietly(failures, transport::close);
+        runQuietly(failures, completer::close);
+        if (failures.isEmpty()) {
+            terminated.complete(null);
+            return;
+        }
+        OffloadException failure = new OffloadException("the pool stopped, but not cleanly: " + failures.get(0).getMessage(),
+                failures.get(0));
+        failures.subList(1, failures.size()).forEach(failure::addSuppressed);
+        LOG.warn("{}", failure.getMessage(), failure);
+        terminated.completeExceptionally(failure);
     }
 
-    private static void joinQuietly(Thread thread) {
+    private static void runQuietly(List<Throwable> failures, Runnable step) {
         try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            step.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
         }
     }
 }

@@ -67,19 +67,17 @@ class SubmitNeverBlocksTest {
     }
 
     /**
-     * Over shm, a job submitted right after the previous one finished goes straight to the slot
-     * that is still spinning for work, and submit() appends its JOB frame itself: that append must
-     * not block either, including around the queue's once-a-second switch to a new cycle file.
+     * Over shm, submit() appends the JOB frame itself into a worker's queue: that append must not
+     * block either, nor waking a sleeping worker (one non-blocking socket write).
      */
     @Test
     void shouldNotBlockWhenSubmitWritesTheJobStraightIntoAWorkersQueue() throws Exception {
         try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
             assertThat(pool.submit(Echo.class, "warm").join()).isEqualTo("warm");
-            long handedBefore = pool.counters().handedOver.sum();
             long sentBefore = pool.counters().sentBySubmit.sum();
             List<CompletableFuture<?>> last = onCaller(() -> {
                 CompletableFuture<?> f = null;
-                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500); // spans two cycle files
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
                 int n = 0;
                 while (System.nanoTime() < end) {
                     f = pool.submit(Echo.class, "e" + n++);
@@ -90,10 +88,8 @@ class SubmitNeverBlocksTest {
                 return List.of(f);
             });
             assertThat(last.get(0)).isCompleted();
-            long handed = pool.counters().handedOver.sum() - handedBefore;
             long sent = pool.counters().sentBySubmit.sum() - sentBefore;
-            System.out.printf("handed over: %,d jobs, %,d of them written by submit()%n", handed, sent);
-            assertThat(handed).isPositive();
+            System.out.printf("%,d jobs written by submit()%n", sent);
             assertThat(sent).isPositive();
         }
     }

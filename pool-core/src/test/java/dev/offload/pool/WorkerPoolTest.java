@@ -75,8 +75,11 @@ class WorkerPoolTest {
         var loop = java.util.concurrent.Executors.newSingleThreadExecutor(r -> new Thread(r, "test-event-loop"));
         try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build())) {
             JobOptions onLoop = JobOptions.defaults().withExecutor(loop);
-            for (long i = 0; i < 200; i++) {
-                String thread = pool.submit(Square.class, i, onLoop).thenApply(v -> Thread.currentThread().getName()).get(30, TimeUnit.SECONDS);
+            for (long i = 0; i < 50; i++) {
+                // A job of a few ms, so that the stage is registered before it completes (a stage
+                // added to a completed future runs on the thread that adds it).
+                String thread = pool.submit(Sleep.class, 5L, onLoop).thenApply(v -> Thread.currentThread().getName())
+                        .get(30, TimeUnit.SECONDS);
                 assertThat(thread).isEqualTo("test-event-loop");
             }
             loop.shutdown();

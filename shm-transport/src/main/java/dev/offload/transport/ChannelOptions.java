@@ -29,6 +29,6 @@ public record ChannelOptions(long maxFrameBytes, long spinNanos) {
     }
 
     public static ChannelOptions defaults() {
-        return new ChannelOptions(16L << 20, 20_000);
+        return new ChannelOptions(16L << 20, 100_000);
     }
 }

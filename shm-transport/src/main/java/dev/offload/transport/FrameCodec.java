@@ -25,10 +25,17 @@ import java.nio.charset.StandardCharsets;
  *
  * Every length is checked against the limits before anything is allocated, so a corrupt or hostile
  * header cannot make the reader allocate more than {@code maxFrameBytes}.
+ *
+ * <p>The shm transport keeps large payloads out of its queue, in a reused shared region: such a
+ * frame carries magic {@code 0x0FF2}, the real payload length in the header, and in place of the
+ * payload a {@value #ARENA_REF_BYTES}-byte reference {@code (int offset, int length, long end)}.
  */
 public final class FrameCodec {
     public static final int HEADER_BYTES = 30;
     static final short MAGIC = 0x0FF1;
+    static final short ARENA_MAGIC = 0x0FF2;
+    /** Bytes of the reference an arena frame carries instead of its payload. */
+    public static final int ARENA_REF_BYTES = 16;
     static final byte VERSION = 1;
     private static final int AFTER_PREFIX = HEADER_BYTES - 4;
 
@@ -66,6 +73,32 @@ public final class FrameCodec {
                 .putInt(frame.payload().length);
     }
 
+    /**
+     * Writes the header and handler of a frame whose payload lies in a shared arena, then the
+     * reference to it: {@code offset} and {@code end} are the arena's own bookkeeping, returned as
+     * they were by {@link Header#arenaOffset()} and {@link Header#arenaEnd()}.
+     */
+    public static void encodeArenaFrame(Frame frame, byte[] handlerBytes, int offset, long end, ByteBuffer buf) {
+        buf.putInt(AFTER_PREFIX + handlerBytes.length + ARENA_REF_BYTES)
+                .putShort(ARENA_MAGIC)
+                .put(VERSION)
+                .put(frame.type().code())
+                .putInt(frame.flags())
+                .putLong(frame.jobId())
+                .putInt(frame.attempt())
+                .putShort((short) handlerBytes.length)
+                .putInt(frame.payload().length)
+                .put(handlerBytes)
+                .putInt(offset)
+                .putInt(frame.payload().length)
+                .putLong(end);
+    }
+
+    /** Bytes an arena frame occupies in the queue. */
+    public static int encodedArenaLength(byte[] handlerBytes) {
+        return HEADER_BYTES + handlerBytes.length + ARENA_REF_BYTES;
+    }
+
     /** Encodes a whole frame into {@code buf}, which must have {@link #encodedLength} bytes left. */
     public static void encode(Frame frame, byte[] handlerBytes, ByteBuffer buf) {
         writeHeader(frame, handlerBytes, buf);
@@ -96,6 +129,10 @@ public final class FrameCodec {
                     + got + " of " + HEADER_BYTES + " bytes)");
         }
         Header h = parseHeader(ByteBuffer.wrap(header), maxFrameBytes, source);
+        if (h.inArena()) {
+            throw new CorruptFrameException(source + ": a " + h.type + " frame refers to a shared-memory arena,"
+                    + " which a stream does not have");
+        }
         byte[] handler = new byte[h.handlerLength];
         byte[] payload = h.payloadLength == 0 ? Frame.NO_PAYLOAD : new byte[h.payloadLength];
         int body = readFully(in, handler, 0, handler.length) + readFully(in, payload, 0, payload.length);
@@ -106,13 +143,49 @@ public final class FrameCodec {
         return h.toFrame(handler, payload);
     }
 
-    /** Decodes one frame held whole in {@code buf} from its position. */
+    /** Decodes one frame held whole in {@code buf} from its position; arena frames are refused. */
     public static Frame decode(ByteBuffer buf, long maxFrameBytes, String source) throws CorruptFrameException {
+        Header h = readHeader(buf, maxFrameBytes, source);
+        if (h.inArena()) {
+            throw new CorruptFrameException(source + ": a " + h.type + " frame refers to a shared-memory arena,"
+                    + " which this channel does not have");
+        }
+        return readBody(h, buf, source);
+    }
+
+    /**
+     * Reads a header from {@code buf}'s position, checking every length, and for an arena frame its
+     * handler and reference too ({@code buf} is then at the end of the frame). For an ordinary
+     * frame, {@link #readBody} reads the rest.
+     */
+    public static Header readHeader(ByteBuffer buf, long maxFrameBytes, String source) throws CorruptFrameException {
         if (buf.remaining() < HEADER_BYTES) {
             throw new CorruptFrameException(source + ": " + buf.remaining() + " bytes is too short for a frame header ("
                     + HEADER_BYTES + " bytes)");
         }
         Header h = parseHeader(buf, maxFrameBytes, source);
+        if (!h.inArena()) {
+            return h;
+        }
+        if (buf.remaining() != h.handlerLength + ARENA_REF_BYTES) {
+            throw new CorruptFrameException(source + ": arena " + h.type + " frame holds " + buf.remaining()
+                    + " body bytes, expected " + (h.handlerLength + ARENA_REF_BYTES));
+        }
+        byte[] handler = new byte[h.handlerLength];
+        buf.get(handler);
+        int offset = buf.getInt();
+        int length = buf.getInt();
+        long end = buf.getLong();
+        if (length != h.payloadLength || offset < 0) {
+            throw new CorruptFrameException(source + ": arena " + h.type + " frame refers to " + length + " bytes at "
+                    + offset + " but declares a payload of " + h.payloadLength);
+        }
+        return new Header(h.type, h.flags, h.jobId, h.attempt, h.handlerLength, h.payloadLength, true,
+                new String(handler, StandardCharsets.UTF_8), offset, end);
+    }
+
+    /** The rest of an ordinary frame whose header {@link #readHeader} read from the same buffer. */
+    public static Frame readBody(Header h, ByteBuffer buf, String source) throws CorruptFrameException {
         if (buf.remaining() < h.handlerLength + h.payloadLength) {
             throw new CorruptFrameException(source + ": " + h.type + " frame declares "
                     + (h.handlerLength + h.payloadLength) + " body bytes but holds " + buf.remaining());
@@ -128,7 +201,8 @@ public final class FrameCodec {
         short magic = buf.getShort();
         byte version = buf.get();
         byte code = buf.get();
-        if (magic != MAGIC) {
+        boolean inArena = magic == ARENA_MAGIC;
+        if (magic != MAGIC && !inArena) {
             throw new CorruptFrameException(String.format(
                     "%s: garbage on the channel: expected frame magic 0x%04x, got 0x%04x (first bytes %08x)",
                     source, MAGIC, magic, rest));
@@ -155,11 +229,12 @@ public final class FrameCodec {
                     + Integer.toUnsignedString(payloadLength) + " bytes, over transport.maxFrameBytes ("
                     + maxFrameBytes + ")");
         }
-        if (rest != AFTER_PREFIX + handlerLength + payloadLength) {
+        int body = inArena ? ARENA_REF_BYTES : payloadLength;
+        if (rest != AFTER_PREFIX + handlerLength + body) {
             throw new CorruptFrameException(source + ": " + type + " frame length prefix " + rest
-                    + " does not match its header (" + (AFTER_PREFIX + handlerLength + payloadLength) + ")");
+                    + " does not match its header (" + (AFTER_PREFIX + handlerLength + body) + ")");
         }
-        return new Header(type, flags, jobId, attempt, handlerLength, payloadLength);
+        return new Header(type, flags, jobId, attempt, handlerLength, payloadLength, inArena, null, 0, 0);
     }
 
     private static int readFully(InputStream in, byte[] buf, int off, int len) throws IOException {
@@ -179,9 +254,20 @@ public final class FrameCodec {
         return total;
     }
 
-    private record Header(FrameType type, int flags, long jobId, int attempt, int handlerLength, int payloadLength) {
+    /**
+     * A parsed, checked header. For an arena frame ({@code inArena}) the handler name and the
+     * reference are read too: the payload is {@code payloadLength} bytes at {@code arenaOffset}, and
+     * {@code arenaEnd} is what the reader hands back to the arena once it has copied them.
+     */
+    public record Header(FrameType type, int flags, long jobId, int attempt, int handlerLength, int payloadLength,
+                         boolean inArena, String handler, int arenaOffset, long arenaEnd) {
         Frame toFrame(byte[] handler, byte[] payload) {
             return new Frame(type, jobId, attempt, new String(handler, StandardCharsets.UTF_8), flags, payload);
+        }
+
+        /** The frame of an arena header, with the payload the reader copied out. */
+        public Frame toFrame(byte[] payload) {
+            return new Frame(type, jobId, attempt, handler, flags, payload);
         }
     }
 }

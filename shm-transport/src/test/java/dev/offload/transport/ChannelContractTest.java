@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,6 +249,69 @@ public abstract class ChannelContractTest {
                 .until(() -> polled.compareAndSet(null, worker.poll()) && polled.get() != null);
         assertThat(polled.get()).isEqualTo(frame);
         assertThat(worker.poll()).isNull();
+    }
+
+    @Test
+    @Timeout(30)
+    void aReaderThatArmedItsWakeUpShouldBeWokenByTheNextFrameOnly() throws Exception {
+        try (Selector selector = Selector.open()) {
+            parent.wakeups().register(selector, SelectionKey.OP_READ);
+            assertThat(parent.prepareSleep()).isTrue();
+            Frame first = Frame.of(FrameType.RESULT, 3, 1, "first".getBytes(StandardCharsets.UTF_8));
+            worker.send(first);
+            assertThat(selector.select(10_000)).isEqualTo(1);
+            selector.selectedKeys().clear();
+            assertThat(parent.drainWakeups()).as("peer gone").isFalse();
+            assertThat(parent.poll()).isEqualTo(first);
+
+            // Not armed: the next frame arrives without waking anyone.
+            Frame second = Frame.of(FrameType.RESULT, 4, 1, "second".getBytes(StandardCharsets.UTF_8));
+            worker.send(second);
+            AtomicReference<Frame> polled = new AtomicReference<>();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> polled.compareAndSet(null, parent.poll()) && polled.get() != null);
+            assertThat(polled.get()).isEqualTo(second);
+            assertThat(selector.selectNow()).isZero();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void prepareSleepShouldRefuseWhileAFrameWaitsAndKeepIt() throws Exception {
+        Frame frame = Frame.of(FrameType.PROGRESS, 8, 1, "waiting".getBytes(StandardCharsets.UTF_8));
+        worker.send(frame);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> !parent.prepareSleep());
+        assertThat(parent.poll()).isEqualTo(frame);
+        assertThat(parent.poll()).isNull();
+    }
+
+    @Test
+    @Timeout(30)
+    void theWakeUpShouldFireWhenThePeerGoesAndPollThenEndAfterItsLastFrame() throws Exception {
+        try (Selector selector = Selector.open()) {
+            parent.wakeups().register(selector, SelectionKey.OP_READ);
+            Frame last = Frame.of(FrameType.RESULT, 9, 1, "last words".getBytes(StandardCharsets.UTF_8));
+            worker.send(last);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> !parent.prepareSleep());
+            worker.close();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+                selector.selectNow();
+                selector.selectedKeys().clear();
+                return parent.drainWakeups();
+            });
+            assertThat(parent.poll()).isEqualTo(last);
+            assertThatThrownBy(() -> parent.poll()).isInstanceOf(ChannelClosedException.class);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void trySendShouldDeliverLikeSendOnceTheChannelIsWarm() throws Exception {
+        parent.send(Frame.control(FrameType.HEARTBEAT)); // a shm queue's first file is made by send
+        assertThat(worker.receive().type()).isEqualTo(FrameType.HEARTBEAT);
+        Frame job = new Frame(FrameType.JOB, 11, 1, "com.example.Handler", 0, "input".getBytes(StandardCharsets.UTF_8));
+        assertThat(parent.trySend(job)).isTrue();
+        assertThat(worker.receive()).isEqualTo(job);
     }
 
     @Test

@@ -69,6 +69,11 @@ public final class TransportSelection implements AutoCloseable {
         return shmDirectory;
     }
 
+    /** The pool's shm directory (for its spin gate), or null on pipes. */
+    public java.nio.file.Path shmPoolDirectory() {
+        return shmDirectory == null ? null : shmDirectory.path();
+    }
+
     @Override
     public void close() {
         if (shmDirectory != null) {

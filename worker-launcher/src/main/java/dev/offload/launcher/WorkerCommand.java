@@ -5,6 +5,7 @@ import dev.offload.transport.shm.ChronicleSupport;
 import dev.offload.worker.WorkerMain;
 import dev.offload.worker.WorkerProtocol;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Map;
  */
 final class WorkerCommand {
     /** Parent variables a worker keeps; everything else is left out unless configured. */
+    private static final Path NICE = Path.of("/usr/bin/nice");
     private static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR");
 
     private WorkerCommand() {
@@ -24,6 +26,12 @@ final class WorkerCommand {
 
     static List<String> command(PoolConfig config) {
         List<String> cmd = new ArrayList<>();
+        if (config.workerNice() > 0 && Files.isExecutable(NICE)) {
+            // nice(1) execs the JVM: the worker keeps the pid we watch, at a lower priority. No shell.
+            cmd.add(NICE.toString());
+            cmd.add("-n");
+            cmd.add(Integer.toString(config.workerNice()));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (config.workerHeapBytes() > 0) {
             cmd.add("-Xmx" + config.workerHeap());

@@ -4,9 +4,10 @@ import dev.offload.config.PoolConfig;
 import dev.offload.transport.Channel;
 import dev.offload.transport.ChannelOptions;
 import dev.offload.transport.ChannelSpec;
-import dev.offload.transport.Channels;
 import dev.offload.transport.Frame;
 import dev.offload.transport.FrameType;
+import dev.offload.transport.pipe.PumpedPipeChannel;
+import dev.offload.transport.shm.DoorbellListener;
 import dev.offload.transport.shm.ShmChannel;
 import dev.offload.worker.Hello;
 import dev.offload.worker.WorkerProtocol;
@@ -70,13 +71,24 @@ public final class WorkerLauncher implements AutoCloseable {
     private WorkerProcess start(String id, boolean shm) throws IOException {
         Path shmDir = shm ? transport.shmDirectory().workerDir(id) : null;
         ChannelSpec spec = shm ? ChannelSpec.shm(shmDir, channelOptions) : ChannelSpec.pipe(channelOptions);
+        DoorbellListener doorbell = null;
         if (shm) {
-            ShmChannel.prepare(shmDir);
+            ShmChannel.prepare(shmDir, channelOptions);
+            doorbell = DoorbellListener.listen(shmDir);
         }
         ProcessBuilder builder = new ProcessBuilder(WorkerCommand.command(config));
         builder.environment().clear();
         builder.environment().putAll(WorkerCommand.environment(config, id, spec.format(), token));
-        Process process = builder.start();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            if (doorbell != null) {
+                doorbell.close();
+            }
+            ShmChannel.discard(shmDir);
+            throw new WorkerStartException("worker " + id + " could not be forked: " + e.getMessage(), -1, List.of());
+        }
         StderrPump stderr = StderrPump.start(process.getErrorStream(), id);
         String name = "worker " + id;
         Channel channel = null;
@@ -86,15 +98,23 @@ public final class WorkerLauncher implements AutoCloseable {
             process.destroyForcibly();
         }, config.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
         try {
-            channel = Channels.openParentSide(spec, process.getInputStream(), process.getOutputStream(), name);
+            if (shm) {
+                channel = ShmChannel.openParentSide(shmDir, doorbell, () -> process.isAlive() && !timedOut.get(),
+                        channelOptions, name);
+            } else {
+                channel = new PumpedPipeChannel(process.getInputStream(), process.getOutputStream(), channelOptions, name, id);
+            }
             Frame hello = channel.receive();
             checkHello(id, hello);
             deadline.cancel(false);
             return new WorkerProcess(id, process, channel, stderr, shmDir);
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
+            if (doorbell != null) {
+                doorbell.close();
+            }
             if (channel != null) {
-                channel.close(); // a live worker sees the end of its stdin and exits by itself
+                channel.close(); // a live worker sees the end of its channel and exits by itself
             }
             // Destroy only a process that is still there: Process.destroy closes our ends of its
             // pipes, and the stderr lines a crashed worker left unread would be lost with them.

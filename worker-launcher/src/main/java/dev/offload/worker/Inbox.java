@@ -5,6 +5,8 @@ import dev.offload.transport.Frame;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Frames read early (while a job polled for its cancel) and kept for the main loop, in order.
@@ -12,7 +14,19 @@ import java.util.ArrayDeque;
  */
 final class Inbox {
     private final ArrayDeque<Frame> pending = new ArrayDeque<>();
+    /** Jobs cancelled while they waited behind the running one: skipped when their turn comes. */
+    private final Set<Long> cancelledAhead = new HashSet<>();
     private IOException failure;
+
+    /** A CANCEL for a job that has not started: the parent pipelines jobs, so it may be queued here. */
+    synchronized void cancelAhead(long jobId) {
+        cancelledAhead.add(jobId);
+    }
+
+    /** True (once) when the job about to start was cancelled while it waited. */
+    synchronized boolean takeCancelled(long jobId) {
+        return !cancelledAhead.isEmpty() && cancelledAhead.remove(jobId);
+    }
 
     synchronized void add(Frame frame) {
         pending.add(frame);

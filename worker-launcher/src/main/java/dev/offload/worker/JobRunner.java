@@ -9,8 +9,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 
 import java.io.IOException;
+import java.util.concurrent.CancellationException;
 
-/** Runs one JOB frame on the worker's main thread and answers RESULT or ERROR. */
+/**
+ * Runs JOB frames on the worker's main thread and answers each with exactly one RESULT or ERROR,
+ * in order (the parent pipelines jobs and matches answers to them by their order). The answer's
+ * flags carry the handler's run time in microseconds ({@link WorkerProtocol#runNanos}).
+ */
 final class JobRunner {
     private final Channel channel;
     private final Inbox inbox;
@@ -25,27 +30,37 @@ final class JobRunner {
     }
 
     void run(Frame job) throws IOException {
+        if (inbox.takeCancelled(job.jobId())) {
+            channel.send(error(job, new CancellationException("job " + job.jobId() + " was cancelled before it started"), 0));
+            return;
+        }
         WorkerJobContext context = new WorkerJobContext(channel, inbox, job.jobId(), job.attempt());
         Frame answer;
         heartbeat.busy(job.jobId(), job.attempt());
+        long start = System.nanoTime();
         try {
             HandlerRegistry.Loaded loaded = handlers.get(job.handler());
             Object input = decodeInput(job, loaded);
             Object output = loaded.handler().handle(input, context);
-            answer = Frame.of(FrameType.RESULT, job.jobId(), job.attempt(), PayloadCodec.encode(output));
+            byte[] result = PayloadCodec.encode(output);
+            answer = new Frame(FrameType.RESULT, job.jobId(), job.attempt(), "", runMicros(start), result);
         } catch (Throwable t) {
             if (t instanceof VirtualMachineError && !(t instanceof StackOverflowError)) {
                 throw (VirtualMachineError) t; // OutOfMemoryError and friends: let the JVM die
             }
-            answer = error(job, t);
+            answer = error(job, t, runMicros(start));
         } finally {
             heartbeat.idle();
         }
         try {
             channel.send(answer);
         } catch (FrameTooLargeException e) {
-            channel.send(error(job, new FrameTooLargeException(e.size(), e.limit())));
+            channel.send(error(job, new FrameTooLargeException(e.size(), e.limit()), answer.flags()));
         }
+    }
+
+    private static int runMicros(long start) {
+        return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - start) / 1_000);
     }
 
     private static Object decodeInput(Frame job, HandlerRegistry.Loaded loaded) throws InputDecodingException {
@@ -77,8 +92,8 @@ final class JobRunner {
         return path.toString();
     }
 
-    private static Frame error(Frame job, Throwable t) {
-        return Frame.of(FrameType.ERROR, job.jobId(), job.attempt(), RemoteError.of(t).encode());
+    private static Frame error(Frame job, Throwable t, int runMicros) {
+        return new Frame(FrameType.ERROR, job.jobId(), job.attempt(), "", runMicros, RemoteError.of(t).encode());
     }
 
     /** The job's input bytes do not decode into the handler's declared input type. */

@@ -58,10 +58,12 @@ final class WorkerJobContext implements JobContext {
         try {
             Frame frame;
             while ((frame = channel.poll()) != null) {
-                if (frame.type() == FrameType.CANCEL && frame.jobId() == jobId) {
+                if (frame.type() != FrameType.CANCEL) {
+                    inbox.add(frame); // a JOB queued behind this one, or a BYE: handled once the job returns
+                } else if (frame.jobId() == jobId) {
                     cancelled = true;
-                } else if (frame.type() != FrameType.CANCEL) {
-                    inbox.add(frame); // e.g. BYE: handled once the job returns
+                } else {
+                    inbox.cancelAhead(frame.jobId()); // its JOB was read before it: it waits in the inbox
                 }
             }
         } catch (IOException e) {

@@ -17,7 +17,9 @@ import java.io.PrintStream;
 /**
  * The main class of a worker JVM. The parent starts it with {@code OFFLOAD_CHANNEL} and
  * {@code OFFLOAD_TOKEN} in its environment; it answers HELLO, then runs jobs one at a time on this
- * thread until the parent says BYE, closes the channel, or dies.
+ * thread, in the order they arrive, until the parent says BYE, closes the channel, or dies. The
+ * parent may send several jobs ahead: they wait in the channel (or the inbox) and the next one
+ * starts as soon as the last one is answered.
  */
 public final class WorkerMain {
 
@@ -64,10 +66,12 @@ public final class WorkerMain {
         private final Inbox inbox = new Inbox();
         private final HandlerRegistry handlers = new HandlerRegistry(Thread.currentThread().getContextClassLoader());
         private final Heartbeat heartbeat;
+        private final JobRunner runner;
 
         WorkerLoop(Channel channel, long heartbeatMs) {
             this.channel = channel;
             this.heartbeat = new Heartbeat(channel, heartbeatMs);
+            this.runner = new JobRunner(channel, inbox, handlers, heartbeat);
         }
 
         int run(String token) {
@@ -77,7 +81,7 @@ public final class WorkerMain {
                 while (true) {
                     Frame frame = inbox.next(channel);
                     switch (frame.type()) {
-                        case JOB -> new JobRunner(channel, inbox, handlers, heartbeat).run(frame);
+                        case JOB -> runner.run(frame);
                         case BYE -> {
                             return 0;
                         }

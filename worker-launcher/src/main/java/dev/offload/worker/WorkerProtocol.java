@@ -1,5 +1,7 @@
 package dev.offload.worker;
 
+import dev.offload.transport.Frame;
+
 /** What the parent and a worker agree on outside the frames: environment names and exit codes. */
 public final class WorkerProtocol {
     /** The channel to open, as a {@code ChannelSpec} string. */
@@ -12,6 +14,15 @@ public final class WorkerProtocol {
     public static final String ENV_PARENT_PID = "OFFLOAD_PARENT_PID";
     /** System property: milliseconds between heartbeats while a job runs. */
     public static final String PROP_HEARTBEAT_MS = "dev.offload.worker.heartbeatMs";
+
+    /**
+     * The handler's run time that a RESULT or ERROR frame carries in its flags, in microseconds
+     * (saturated at {@code Integer.MAX_VALUE}): the parent's run-time figures and its choice of how
+     * many jobs to queue on a worker come from it.
+     */
+    public static long runNanos(Frame answer) {
+        return Integer.toUnsignedLong(answer.flags()) * 1_000L;
+    }
 
     /** The worker could not open its shared-memory channel; the parent may retry it over pipes. */
     public static final int EXIT_SHM_UNAVAILABLE = 78;

@@ -15,7 +15,8 @@ class WorkerCommandTest {
 
     @Test
     void shouldStartJavaFromThisJdkWithHeapChronicleFlagsUserArgsAndTheWorkerMainClass() {
-        PoolConfig config = PoolConfig.builder().workerHeap("96m").workerJvmArgs(List.of("-Dfoo=bar baz", "-Xss1m")).build();
+        PoolConfig config = PoolConfig.builder().workerHeap("96m").workerJvmArgs(List.of("-Dfoo=bar baz", "-Xss1m"))
+                .workerNice(0).build();
         List<String> cmd = WorkerCommand.command(config);
         assertThat(cmd.get(0)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         assertThat(cmd).contains("-Xmx96m").containsAll(ChronicleSupport.requiredJvmFlags())
@@ -23,6 +24,15 @@ class WorkerCommandTest {
         assertThat(cmd.get(cmd.size() - 1)).isEqualTo(WorkerMain.class.getName());
         assertThat(cmd.get(cmd.size() - 2)).isEqualTo(System.getProperty("java.class.path"));
         assertThat(cmd).noneMatch(a -> a.equals("sh") || a.equals("-c") || a.endsWith("/sh"));
+    }
+
+    @Test
+    void shouldRunTheWorkerThroughNiceAtTheConfiguredNicenessWithoutAShell() {
+        List<String> cmd = WorkerCommand.command(PoolConfig.defaults());
+        assertThat(cmd.subList(0, 3)).containsExactly("/usr/bin/nice", "-n", "10");
+        assertThat(cmd.get(3)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        assertThat(WorkerCommand.command(PoolConfig.builder().workerNice(19).build()).subList(0, 3))
+                .containsExactly("/usr/bin/nice", "-n", "19");
     }
 
     @Test

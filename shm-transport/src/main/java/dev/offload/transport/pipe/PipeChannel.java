@@ -11,10 +11,12 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.SelectableChannel;
 
 /**
- * Length-prefixed frames over a pair of byte streams: the worker's stdin and stdout, seen from
- * either end.
+ * Length-prefixed frames over a pair of byte streams, read by blocking: the worker's end of its
+ * stdin and stdout. It cannot be polled without blocking nor watched by a selector; the parent's
+ * end is a {@link PumpedPipeChannel}.
  */
 public final class PipeChannel implements Channel {
     private final InputStream in;
@@ -41,6 +43,32 @@ public final class PipeChannel implements Channel {
         }
     }
 
+    /** For {@link PumpedPipeChannel}'s writer thread: writes without flushing. */
+    void write(Frame frame) throws IOException {
+        byte[] handler = FrameCodec.checkSendable(frame, options.maxFrameBytes());
+        synchronized (sendLock) {
+            ensureOpen();
+            FrameCodec.write(frame, handler, out);
+        }
+    }
+
+    void flush() throws IOException {
+        synchronized (sendLock) {
+            out.flush();
+        }
+    }
+
+    /** Gives the peer end of stream, keeping the input open. */
+    void closeOutput() {
+        synchronized (sendLock) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // the peer may already be gone: nothing to tell it
+            }
+        }
+    }
+
     @Override
     public Frame receive() throws IOException {
         ensureOpen();
@@ -54,10 +82,37 @@ public final class PipeChannel implements Channel {
         }
     }
 
+    /** Never: a pipe write blocks while the pipe is full. */
+    @Override
+    public boolean trySend(Frame frame) {
+        return false;
+    }
+
+    /** A frame if its first bytes have arrived (the rest is then read blocking), else null. */
     @Override
     public Frame poll() throws IOException {
         ensureOpen();
         return in.available() > 0 ? receive() : null;
+    }
+
+    @Override
+    public boolean prepareSleep() {
+        throw new UnsupportedOperationException(name + ": a stream pipe is read with receive(), not watched");
+    }
+
+    @Override
+    public void cancelSleep() {
+        // nothing is ever armed
+    }
+
+    @Override
+    public SelectableChannel wakeups() {
+        return null;
+    }
+
+    @Override
+    public boolean drainWakeups() {
+        return false;
     }
 
     @Override

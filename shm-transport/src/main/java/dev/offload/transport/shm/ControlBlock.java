@@ -132,6 +132,16 @@ final class ControlBlock {
         LONG.getAndAdd(buffer, ControlBlockDescriptor.ringsOffset(d), 1L);
     }
 
+    /** Reader of {@code d}: the arena space up to {@code end} may be reused (a release store: our copy-out comes first). */
+    void releaseArena(Direction d, long end) {
+        LONG.setRelease(buffer, ControlBlockDescriptor.arenaReleasedOffset(d), end);
+    }
+
+    /** Writer of {@code d}: how far the reader has released the arena. */
+    long arenaReleased(Direction d) {
+        return (long) LONG.getAcquire(buffer, ControlBlockDescriptor.arenaReleasedOffset(d));
+    }
+
     DoorbellCounters counters(Direction d) {
         return new DoorbellCounters(
                 (long) LONG.getVolatile(buffer, ControlBlockDescriptor.sleepsOffset(d)),

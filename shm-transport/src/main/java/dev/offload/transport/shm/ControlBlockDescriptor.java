@@ -10,12 +10,14 @@ package dev.offload.transport.shm;
  *   4  int  layout version
  *   8  int  length of the block in bytes
  *
- * then, per direction d (P2W = 0, W2P = 1), three lines starting at 128 + d * 384:
+ * then, per direction d (P2W = 0, W2P = 1), four lines starting at 128 + d * 512:
  *   +0    int   reader sleeping flag   both sides: the reader sets 0→1, whoever clears it 1→0
  *   +128  long  sleeps                 reader-owned: times the reader blocked on its doorbell
  *   +136  long  wake-ups               reader-owned: times it woke and found a frame
  *   +144  long  spurious wake-ups      reader-owned: times it woke and found none (stale ring, EOF)
  *   +256  long  rings                  writer-owned: doorbell bytes written
+ *   +384  long  arena released         reader-owned: the arena position up to which the reader has
+ *                                      copied payloads out (the writer may reuse the space before it)
  * </pre>
  *
  * Each group sits on its own 128-byte line pair: the flag is the only field both processes write
@@ -24,7 +26,7 @@ package dev.offload.transport.shm;
  */
 final class ControlBlockDescriptor {
     static final int MAGIC = 0x4F464C43; // "OFLC"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final int LINE = 128;
     static final int MAGIC_OFFSET = 0;
@@ -32,7 +34,7 @@ final class ControlBlockDescriptor {
     static final int LENGTH_OFFSET = 8;
 
     private static final int DIRECTION_BASE = LINE;
-    private static final int DIRECTION_STRIDE = 3 * LINE;
+    private static final int DIRECTION_STRIDE = 4 * LINE;
 
     /** Bytes used; the file is one page. */
     static final int LENGTH = DIRECTION_BASE + Direction.values().length * DIRECTION_STRIDE;
@@ -59,5 +61,9 @@ final class ControlBlockDescriptor {
 
     static int ringsOffset(Direction d) {
         return sleepingOffset(d) + 2 * LINE;
+    }
+
+    static int arenaReleasedOffset(Direction d) {
+        return sleepingOffset(d) + 3 * LINE;
     }
 }

@@ -22,10 +22,11 @@ final class FrameAppender implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
     private final ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_BYTES);
+    private final ByteBuffer reference = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + 1024 + FrameCodec.ARENA_REF_BYTES);
     private boolean appended;
 
-    FrameAppender(Path queueDir, long maxFrameBytes) {
-        this.queue = ShmQueues.open(queueDir, maxFrameBytes);
+    FrameAppender(Path queueDir) {
+        this.queue = ShmQueues.open(queueDir);
         try {
             this.appender = queue.createAppender();
             appender.singleThreadedCheckDisabled(true);
@@ -49,6 +50,25 @@ final class FrameAppender implements AutoCloseable {
             bytes.write(header.array(), 0, FrameCodec.HEADER_BYTES);
             bytes.write(handlerBytes);
             bytes.write(frame.payload());
+        } catch (RuntimeException e) {
+            dc.rollbackOnClose();
+            throw e;
+        } finally {
+            dc.close();
+        }
+        appended = true;
+    }
+
+    /**
+     * Appends a frame whose payload the caller has placed in the arena at {@code offset}; the
+     * reader releases the arena up to {@code end} once it has copied it out.
+     */
+    void appendArenaReference(Frame frame, byte[] handlerBytes, int offset, long end) {
+        reference.clear();
+        FrameCodec.encodeArenaFrame(frame, handlerBytes, offset, end, reference);
+        DocumentContext dc = appender.writingDocument();
+        try {
+            dc.wire().bytes().write(reference.array(), 0, reference.position());
         } catch (RuntimeException e) {
             dc.rollbackOnClose();
             throw e;

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Reads frames from one direction's queue, and deletes the cycle files it has finished with.
@@ -43,15 +44,23 @@ final class FrameTailer implements AutoCloseable {
     private final long maxFrameBytes;
     private final long maxDocumentBytes;
     private final String source;
+    private final PayloadArena arena;
+    private final LongConsumer releaseArena;
     private ByteBuffer scratch = ByteBuffer.allocate(1024);
     private int cycle = Integer.MIN_VALUE;
 
-    FrameTailer(Path queueDir, long maxFrameBytes, String source) {
+    /**
+     * @param arena        where the writer puts large payloads
+     * @param releaseArena told how far the arena may be reused, after each large payload is copied out
+     */
+    FrameTailer(Path queueDir, long maxFrameBytes, String source, PayloadArena arena, LongConsumer releaseArena) {
         this.queueDir = queueDir;
+        this.arena = arena;
+        this.releaseArena = releaseArena;
         this.maxFrameBytes = maxFrameBytes;
-        this.maxDocumentBytes = ShmQueues.maxDocumentBytes(maxFrameBytes);
+        this.maxDocumentBytes = ShmQueues.maxDocumentBytes();
         this.source = source;
-        this.queue = ShmQueues.open(queueDir, maxFrameBytes);
+        this.queue = ShmQueues.open(queueDir);
         try {
             this.tailer = queue.createTailer();
             // The channel's read lock, not a fixed thread, serialises this tailer.
@@ -84,13 +93,19 @@ final class FrameTailer implements AutoCloseable {
         if (length > maxDocumentBytes) {
             // Checked before allocating: a hostile or corrupt document must not size our buffers.
             throw new CorruptFrameException(source + ": a document of " + length + " bytes is larger than any frame "
-                    + "within transport.maxFrameBytes (" + maxFrameBytes + ") can be");
+                    + "document can be (" + maxDocumentBytes + " bytes: large payloads travel in the arena)");
         }
         int len = (int) length;
         ByteBuffer buf = buffer(len);
         int read = bytes.read(buf.array(), 0, len);
         buf.limit(Math.max(read, 0));
-        Frame frame = FrameCodec.decode(buf, maxFrameBytes, source);
+        FrameCodec.Header header = FrameCodec.readHeader(buf, maxFrameBytes, source);
+        if (header.inArena()) {
+            Frame frame = header.toFrame(arena.copyOut(header.arenaOffset(), header.payloadLength(), source));
+            releaseArena.accept(header.arenaEnd());
+            return frame;
+        }
+        Frame frame = FrameCodec.readBody(header, buf, source);
         if (buf.hasRemaining()) {
             throw new CorruptFrameException(source + ": " + buf.remaining() + " stray bytes after a " + frame.type()
                     + " frame in one document");

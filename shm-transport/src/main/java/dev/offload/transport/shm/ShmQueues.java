@@ -6,7 +6,7 @@ import dev.offload.transport.FrameCodec;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
-import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import net.openhft.chronicle.queue.rollcycles.LegacyRollCycles;
 
 import java.nio.file.Path;
 
@@ -16,25 +16,27 @@ import java.nio.file.Path;
  */
 final class ShmQueues {
     /**
-     * One cycle file per second. A reader deletes each file as soon as it has moved past it, so a
-     * busy pool keeps about two seconds of traffic per direction on tmpfs instead of minutes; and
-     * no per-cycle message limit can be reached (2^32 per second). A roll costs the writer one to a
-     * few milliseconds and the reader about half that (measured on /dev/shm, 2 cores), once per
-     * second of traffic; an idle queue does not roll.
-     * The name says "test" but the cycle is an ordinary, stable format (yyyyMMdd-HHmmss'T').
+     * One cycle file per minute. The queue carries only small documents (large payloads go through
+     * the {@link PayloadArena}), so a minute of even a busy pool's frames is tens of megabytes, and
+     * the reader deletes each file once it has moved past it. A roll costs the writer one to a few
+     * milliseconds, so it stays off the per-second path; an idle queue does not roll.
      */
-    static final RollCycle ROLL_CYCLE = TestRollCycles.TEST_SECONDLY;
+    static final RollCycle ROLL_CYCLE = LegacyRollCycles.MINUTELY;
 
     /** Largest maxFrameBytes the shm transport accepts; larger frames belong on the pipe. */
     static final long MAX_FRAME_BYTES = 256L << 20;
 
-    private static final long MIN_BLOCK_SIZE = 256L << 10;
+    private static final long BLOCK_SIZE = 4L << 20;
 
     private ShmQueues() {
     }
 
     static Path queueDir(Path workerDir, Direction direction) {
         return workerDir.resolve(direction.dirName());
+    }
+
+    static Path arenaFile(Path workerDir, Direction direction) {
+        return workerDir.resolve(direction.dirName() + PayloadArena.SUFFIX);
     }
 
     static void checkSupported(ChannelOptions options) throws ChannelException {
@@ -44,29 +46,31 @@ final class ShmQueues {
         }
     }
 
-    /** Bytes of the largest document a frame within the limit can make. */
-    static long maxDocumentBytes(long maxFrameBytes) {
-        return FrameCodec.HEADER_BYTES + ChannelOptions.MAX_HANDLER_BYTES + maxFrameBytes;
+    /**
+     * Bytes of the largest document: payloads over {@link PayloadArena#INLINE_MAX_BYTES} travel in
+     * the arena, so a document holds a header, a handler name and a small payload or a reference.
+     */
+    static long maxDocumentBytes() {
+        return FrameCodec.HEADER_BYTES + ChannelOptions.MAX_HANDLER_BYTES
+                + Math.max(PayloadArena.INLINE_MAX_BYTES, FrameCodec.ARENA_REF_BYTES);
     }
 
     /**
-     * Chronicle maps a cycle file in blocks and refuses a document bigger than a quarter of one
-     * (the overlap between consecutive mappings), so the block is four times the largest document,
-     * rounded up to a power of two. On tmpfs the file is sparse: pages cost memory only when written.
+     * Chronicle maps a cycle file in blocks of this size and refuses a document bigger than a
+     * quarter of one; documents are small, so the block only sets how often the writer maps the
+     * next stretch of file. On tmpfs the file is sparse: pages cost memory only when written.
      */
-    static long blockSize(long maxFrameBytes) {
-        long needed = 4 * maxDocumentBytes(maxFrameBytes);
-        long size = Long.highestOneBit(needed);
-        if (size < needed) {
-            size <<= 1;
-        }
-        return Math.max(MIN_BLOCK_SIZE, size);
+    static long blockSize() {
+        return BLOCK_SIZE;
     }
 
-    static SingleChronicleQueue open(Path queueDir, long maxFrameBytes) {
-        return SingleChronicleQueueBuilder.binary(queueDir)
-                .rollCycle(ROLL_CYCLE)
-                .blockSize(blockSize(maxFrameBytes))
-                .build();
+    static SingleChronicleQueue open(Path queueDir) {
+        SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(queueDir)
+                .rollCycle(Boolean.getBoolean("x.secondly") ? net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY : ROLL_CYCLE)
+                .blockSize(blockSize());
+        if (Integer.getInteger("x.spacing") != null) {
+            b.indexSpacing(Integer.getInteger("x.spacing"));
+        }
+        return b.build();
     }
 }

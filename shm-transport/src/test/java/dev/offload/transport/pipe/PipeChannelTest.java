@@ -7,7 +7,8 @@ import dev.offload.transport.MemoryPipe;
 import java.io.IOException;
 
 /**
- * The channel contract over a pair of byte pipes standing in for the worker's stdin and stdout.
+ * The channel contract over a pair of byte pipes standing in for the worker's stdin and stdout:
+ * the parent's end a {@link PumpedPipeChannel}, the worker's a {@link PipeChannel}.
  * {@link MemoryPipe} rather than java.nio's Pipe: PipeChannel.poll() relies on available(), which
  * java.nio's pipe streams never report (a process pipe's FileInputStream does).
  */
@@ -15,11 +16,11 @@ class PipeChannelTest extends ChannelContractTest {
     private MemoryPipe toWorker;
 
     @Override
-    protected Endpoints open(ChannelOptions options) {
+    protected Endpoints open(ChannelOptions options) throws IOException {
         toWorker = new MemoryPipe();
         MemoryPipe toParent = new MemoryPipe();
         return new Endpoints(
-                new PipeChannel(toParent.in(), toWorker.out(), options, PARENT),
+                new PumpedPipeChannel(toParent.in(), toWorker.out(), options, PARENT, "test"),
                 new PipeChannel(toWorker.in(), toParent.out(), options, WORKER));
     }
 

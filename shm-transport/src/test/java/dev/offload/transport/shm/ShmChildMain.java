@@ -14,11 +14,8 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.channels.Pipe;
 import java.nio.file.Path;
 
-import static java.nio.channels.Channels.newInputStream;
-import static java.nio.channels.Channels.newOutputStream;
 
 /**
  * A child JVM for the cross-process tests. Modes:
@@ -66,14 +63,10 @@ public final class ShmChildMain {
     }
 
     private static void selfTest(Path workerDir) throws Exception {
-        ShmChannel.prepare(workerDir);
-        Pipe toWorker = Pipe.open();
-        Pipe toParent = Pipe.open();
         ChannelOptions options = ChannelOptions.defaults();
-        try (ShmChannel parent = ShmChannel.openParentSide(workerDir, newInputStream(toParent.source()),
-                newOutputStream(toWorker.sink()), options, "p");
-             ShmChannel worker = ShmChannel.openWorkerSide(workerDir, newInputStream(toWorker.source()),
-                     newOutputStream(toParent.sink()), options, "w")) {
+        ShmChannel.prepare(workerDir, options);
+        ShmChannel[] ends = ShmFixture.connect(workerDir, options, SpinGate.shared(), "p", "w");
+        try (ShmChannel parent = ends[0]; ShmChannel worker = ends[1]) {
             parent.send(Frame.control(FrameType.JOB));
             if (worker.receive().type() != FrameType.JOB) {
                 throw new AssertionError("no JOB");

@@ -4,7 +4,6 @@ import dev.offload.transport.Channel;
 import dev.offload.transport.ChannelClosedException;
 import dev.offload.transport.ChannelOptions;
 import dev.offload.transport.ChannelSpec;
-import dev.offload.transport.Channels;
 import dev.offload.transport.Frame;
 import dev.offload.transport.FrameType;
 import org.junit.jupiter.api.AfterEach;
@@ -26,9 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real thing: a worker in a child JVM, the doorbells on its actual stdin/stdout pipes. On
- * Linux, closing the parent's end of such a pipe does not wake a thread blocked reading it; these
- * tests show that a blocked receive() wakes anyway, on close and on the child's death.
+ * The real thing: a worker in a child JVM that connects to the parent's doorbell socket by path.
+ * A blocked receive() wakes on close and on the child's death (its end of the socket closes).
  */
 class ShmCrossProcessTest {
     private TestShmBase base;
@@ -42,13 +40,14 @@ class ShmCrossProcessTest {
         base = TestShmBase.create();
         pool = ShmDirectory.create(base.path());
         Path workerDir = pool.workerDir("w0");
-        ShmChannel.prepare(workerDir);
         ChannelSpec spec = ChannelSpec.shm(workerDir, new ChannelOptions(1 << 20, 20_000));
+        ShmChannel.prepare(workerDir, spec.options());
+        DoorbellListener doorbell = DoorbellListener.listen(workerDir);
         stderr = Files.createTempFile("offload-child", ".txt");
         ProcessBuilder builder = ChildJvm.builder(true, Map.of(ChannelSpec.ENV, spec.format()), "echo");
         builder.redirectError(stderr.toFile());
         child = builder.start();
-        parent = Channels.openParentSide(spec, child.getInputStream(), child.getOutputStream(), "parent");
+        parent = ShmChannel.openParentSide(workerDir, doorbell, child::isAlive, spec.options(), "parent");
         Frame hello = CompletableFuture.supplyAsync(this::receiveUnchecked).get(30, TimeUnit.SECONDS);
         assertThat(hello.type()).as("first frame; child stderr: %s", Files.readString(stderr)).isEqualTo(FrameType.HELLO);
     }
@@ -98,7 +97,7 @@ class ShmCrossProcessTest {
             return receiveUnchecked();
         });
         await().atMost(10, TimeUnit.SECONDS).until(() -> ((ShmChannel) parent).inboundCounters().sleeps() >= 1
-                && TestShmBase.blockedOnDoorbell(reader.get()));
+                && reader.get() != null && reader.get().getState() == Thread.State.RUNNABLE);
         parent.close();
         assertThatThrownBy(() -> receiving.get(10, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)

@@ -52,7 +52,7 @@ class ShmDirectoryTest {
     @Test
     void closeShouldDeleteEverythingInsideAndBeIdempotent() throws IOException {
         ShmDirectory dir = ShmDirectory.create(base.path());
-        ShmChannel.prepare(dir.workerDir("w0"));
+        ShmChannel.prepare(dir.workerDir("w0"), dev.offload.transport.ChannelOptions.defaults());
         Files.writeString(dir.workerDir("w0").resolve("extra"), "x");
         dir.close();
         assertThat(dir.path()).doesNotExist();

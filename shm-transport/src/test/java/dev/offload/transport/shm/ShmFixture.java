@@ -3,14 +3,13 @@ package dev.offload.transport.shm;
 import dev.offload.transport.ChannelOptions;
 
 import java.io.IOException;
-import java.nio.channels.Channels;
-import java.nio.channels.Pipe;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /**
- * A parent-side and a worker-side {@link ShmChannel} in one JVM, with java.nio pipes as the two
- * doorbells, under a fresh {@link TestShmBase}. Closing it closes both channels and checks that
- * the pool directory left nothing behind.
+ * A parent-side and a worker-side {@link ShmChannel} in one JVM, connected through a real doorbell
+ * socket, under a fresh {@link TestShmBase}. Closing it closes both channels and checks that the
+ * pool directory left nothing behind.
  */
 final class ShmFixture implements AutoCloseable {
     final TestShmBase base;
@@ -18,20 +17,36 @@ final class ShmFixture implements AutoCloseable {
     final Path workerDir;
     final ShmChannel parent;
     final ShmChannel worker;
-    private final Pipe toWorkerBell;
-    private final Pipe toParentBell;
 
     ShmFixture(ChannelOptions options, SpinGate gate) throws IOException {
+        this(options, gate, "parent", "worker");
+    }
+
+    ShmFixture(ChannelOptions options, SpinGate gate, String parentName, String workerName) throws IOException {
         base = TestShmBase.create();
         pool = ShmDirectory.create(base.path());
         workerDir = pool.workerDir("w0");
-        ShmChannel.prepare(workerDir);
-        toWorkerBell = Pipe.open();
-        toParentBell = Pipe.open();
-        parent = ShmChannel.open(workerDir, Direction.W2P, Channels.newInputStream(toParentBell.source()),
-                Channels.newOutputStream(toWorkerBell.sink()), options, "parent", gate);
-        worker = ShmChannel.open(workerDir, Direction.P2W, Channels.newInputStream(toWorkerBell.source()),
-                Channels.newOutputStream(toParentBell.sink()), options, "worker", gate);
+        ShmChannel.prepare(workerDir, options);
+        ShmChannel[] ends = connect(workerDir, options, gate, parentName, workerName);
+        parent = ends[0];
+        worker = ends[1];
+    }
+
+    /**
+     * Both ends of a prepared worker directory, in this JVM: the worker connects to the parent's
+     * doorbell listener as a forked worker would.
+     */
+    static ShmChannel[] connect(Path workerDir, ChannelOptions options, SpinGate gate, String parentName,
+                                String workerName) throws IOException {
+        SocketChannel parentSocket;
+        SocketChannel workerSocket;
+        try (DoorbellListener listener = DoorbellListener.listen(workerDir)) {
+            workerSocket = DoorbellListener.connect(workerDir);
+            parentSocket = listener.accept(() -> true);
+        }
+        ShmChannel parent = ShmChannel.open(workerDir, Direction.W2P, parentSocket, options, parentName, gate);
+        ShmChannel worker = ShmChannel.open(workerDir, Direction.P2W, workerSocket, options, workerName, gate);
+        return new ShmChannel[] {parent, worker};
     }
 
     @Override
@@ -39,10 +54,6 @@ final class ShmFixture implements AutoCloseable {
         try {
             parent.close();
             worker.close();
-            for (Pipe pipe : new Pipe[] {toWorkerBell, toParentBell}) {
-                pipe.sink().close();
-                pipe.source().close();
-            }
             pool.close();
         } finally {
             base.assertEmptyAndDelete();

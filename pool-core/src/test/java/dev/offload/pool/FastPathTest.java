@@ -6,9 +6,12 @@ import dev.offload.pool.handlers.Square;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,17 +25,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The shm fast path end to end: {@code submit()} handing a job to the slot spinning for work, and
- * the caller waiting in {@code join()} reading its own answer while the slot thread parks; and
- * every way that path falls back to the slot thread (a long job, a caller that does not wait, a
- * caller that is not the one that read before).
+ * The data path end to end: {@code submit()} writing JOB frames straight into workers' queues,
+ * several jobs in flight per worker with a credit that follows how long jobs run, a caller waiting
+ * in {@code join()} taking the reader role and reading its own answer, and the reader thread taking
+ * over whenever nobody waits.
  */
 @ExtendWith(NoLeftovers.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class HandOffTest {
+class FastPathTest {
 
     @Test
     void aCallerThatSubmitsAndJoinsInTurnShouldReadItsOwnAnswers() {
@@ -41,24 +45,25 @@ class HandOffTest {
                 assertThat(pool.submit(Square.class, i).join()).isEqualTo(i * i);
             }
             Counters c = pool.counters();
-            System.out.printf("5,000 joined jobs: %,d handed over, %,d written by submit(), %,d read by the caller%n",
-                    c.handedOver.sum(), c.sentBySubmit.sum(), c.readByCaller.sum());
-            assertThat(c.handedOver.sum()).isPositive();
-            assertThat(c.readByCaller.sum()).isPositive();
+            System.out.printf("5,000 joined jobs: %,d written by submit(), %,d read by the caller, %,d reader wake-ups%n",
+                    c.sentBySubmit.sum(), c.readByCaller.sum(), c.readerWakeups.sum());
+            assertThat(c.sentBySubmit.sum()).isPositive();
+            assertThat(c.readByCaller.sum()).isGreaterThan(2_500);
             assertThat(pool.stats().completed()).isEqualTo(5_000);
             assertThat(pool.stats().busy()).isZero();
         }
     }
 
     @Test
-    void aJobLongerThanTheSpinShouldBeReadByTheSlotThreadOnceTheCallerGivesUp() {
+    void aJobLongerThanTheSpinShouldBeReadByTheReaderThreadOnceTheCallerGivesUp() {
         try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
-            warmUpLending(pool);
-            long readBefore = pool.counters().readByCaller.sum();
+            joinInTurn(pool);
+            long wakeupsBefore = pool.counters().readerWakeups.sum();
             assertThat(pool.submit(Sleep.class, 200L).join()).isGreaterThanOrEqualTo(200L);
-            assertThat(pool.counters().readByCaller.sum()).isEqualTo(readBefore);
-            // and the slot still serves callers that read their own answers afterwards
-            warmUpLending(pool);
+            assertThat(pool.counters().readerWakeups.sum()).isGreaterThan(wakeupsBefore);
+            // and callers read their own answers again afterwards
+            long readBefore = pool.counters().readByCaller.sum();
+            joinInTurn(pool);
             assertThat(pool.counters().readByCaller.sum()).isGreaterThan(readBefore);
         }
     }
@@ -69,19 +74,19 @@ class HandOffTest {
             ExecutorService other = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-callback-caller"));
             try {
                 for (int round = 0; round < 50; round++) {
-                    warmUpLending(pool);
-                    // The thread that read last submits without waiting: the slot thread's timer takes it.
+                    joinInTurn(pool);
+                    // The thread that read last submits without waiting: the reader thread answers it.
                     CompletableFuture<Long> unwaited = pool.submit(Square.class, 7L);
                     await().atMost(Duration.ofSeconds(10)).until(unwaited::isDone);
                     assertThat(unwaited.join()).isEqualTo(49L);
 
-                    warmUpLending(pool);
-                    // Another thread submits with a callback only: its submit wakes the slot thread.
+                    joinInTurn(pool);
                     CompletableFuture<Long> fromOther = other.submit(() -> pool.submit(Square.class, 9L)).get(10, TimeUnit.SECONDS);
                     await().atMost(Duration.ofSeconds(10)).until(fromOther::isDone);
                     assertThat(fromOther.join()).isEqualTo(81L);
                 }
                 assertThat(pool.stats().completed()).isEqualTo(50 * (2 * 200 + 2));
+                assertThat(pool.counters().lateReads.sum()).as("answers found only by the safety net").isZero();
             } finally {
                 other.shutdownNow();
                 assertThat(other.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
@@ -103,14 +108,76 @@ class HandOffTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"shm", "pipe"})
+    void aWorkerShouldHoldSeveralShortJobsAtOnceAndAnswerThemInOrder(String transport) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build())) {
+            joinInTurn(pool); // the credit learns that these jobs are short
+            List<Long> order = new CopyOnWriteArrayList<>();
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            JobOptions inReadingOrder = JobOptions.defaults().withExecutor(Runnable::run);
+            for (long i = 0; i < 2_000; i++) {
+                long n = i;
+                futures.add(pool.submit(Square.class, i, inReadingOrder).whenComplete((v, e) -> order.add(n)));
+            }
+            futures.forEach(CompletableFuture::join);
+            WorkerLink link = pool.links()[0];
+            System.out.printf("%s: credit %d, most held at once %d%n", transport, link.credit(), link.mostHeld());
+            assertThat(link.mostHeld()).as("jobs in flight on the one worker at once").isGreaterThan(1);
+            assertThat(link.credit()).isGreaterThan(1);
+            assertThat(order).isSortedAccordingTo(Long::compare);
+        }
+    }
+
+    @Test
+    void aWorkerShouldHoldOneLongJobAtATime() {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
+            joinInTurn(pool);
+            for (int i = 0; i < 4; i++) {
+                assertThat(pool.submit(Sleep.class, 20L).join()).isGreaterThanOrEqualTo(20L);
+            }
+            assertThat(pool.links()[0].credit()).as("credit after 20 ms jobs").isEqualTo(1);
+        }
+    }
+
+    /**
+     * A worker SIGKILLed while it holds a running job and several queued behind it: the running
+     * one uses its only attempt and fails; the ones that never started lose nothing and complete
+     * on the replacement.
+     */
+    @Test
+    void jobsQueuedBehindTheRunningOneShouldNotLoseAnAttemptWhenTheirWorkerDies() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).maxAttempts(1).build())) {
+            WorkerLink warm = pool.links()[0];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                joinInTurn(pool); // until the credit has learned that these jobs are short
+                return warm.credit() > 2;
+            });
+            CompletableFuture<Long> running = pool.submit(Sleep.class, 30_000L);
+            List<CompletableFuture<Long>> behind = new ArrayList<>();
+            for (long i = 0; i < 20; i++) {
+                behind.add(pool.submit(Square.class, i));
+            }
+            WorkerLink link = pool.links()[0];
+            await().atMost(Duration.ofSeconds(10)).until(() -> link.load() > 1);
+            int held = link.load();
+            ProcessHandle.of(link.worker.pid()).orElseThrow().destroyForcibly();
+            assertThat(catchThrowable(() -> running.get(30, TimeUnit.SECONDS))).hasCauseInstanceOf(WorkerCrashedException.class);
+            for (int i = 0; i < behind.size(); i++) {
+                assertThat(behind.get(i).get(30, TimeUnit.SECONDS)).isEqualTo((long) i * i);
+            }
+            System.out.printf("the killed worker held %d jobs%n", held);
+        }
+    }
+
     /**
      * Two threads, two workers, and a serving worker SIGKILLed every 300 ms: each thread runs jobs
-     * one at a time, mostly waiting in join() (so callers claim slots and read on loan, racing each
-     * other and the slot threads), sometimes only through a dependent stage. Every job must finish
+     * one at a time, mostly waiting in join() (so callers take the reader role, racing each other
+     * and the reader thread), sometimes only through a dependent stage. Every job must finish
      * exactly once with its own answer.
      */
     @Test
-    void callersRacingForSlotsWhileWorkersDieShouldEachGetTheirOwnAnswerOnce() throws Exception {
+    void callersRacingForTheReaderRoleWhileWorkersDieShouldEachGetTheirOwnAnswerOnce() throws Exception {
         int threads = 2;
         int perThread = 8_000;
         try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 2).maxAttempts(20).build())) {
@@ -118,7 +185,7 @@ class HandOffTest {
             ExecutorService callers = Executors.newFixedThreadPool(threads, r -> new Thread(r, "test-caller"));
             AtomicInteger kills = new AtomicInteger();
             try {
-                chaos.scheduleAtFixedRate(() -> pool.slots().stream().map(slot -> slot.worker().pid())
+                chaos.scheduleAtFixedRate(() -> Arrays.stream(pool.links()).map(link -> link.worker.pid())
                         .map(ProcessHandle::of).flatMap(Optional::stream).filter(ProcessHandle::isAlive).findAny()
                         .ifPresent(worker -> {
                             worker.destroyForcibly();
@@ -146,8 +213,8 @@ class HandOffTest {
             }
             PoolStats stats = pool.stats();
             Counters c = pool.counters();
-            System.out.printf("racing callers: %,d jobs, %d kills, %d crashes seen; %,d handed over, %,d read by callers%n",
-                    stats.completed(), kills.get(), stats.crashes(), c.handedOver.sum(), c.readByCaller.sum());
+            System.out.printf("racing callers: %,d jobs, %d kills, %d crashes seen; %,d written by submit(), %,d read by callers%n",
+                    stats.completed(), kills.get(), stats.crashes(), c.sentBySubmit.sum(), c.readByCaller.sum());
             assertThat(stats.completed()).isEqualTo((long) threads * perThread);
             assertThat(stats.failed()).isZero();
             assertThat(kills.get()).isPositive();
@@ -155,8 +222,8 @@ class HandOffTest {
         }
     }
 
-    /** Sequential joined jobs, so that the slot is handed over and the caller reads its answers. */
-    private static void warmUpLending(WorkerPool pool) {
+    /** Sequential joined jobs: the caller reads its own answers, and the credit learns they are short. */
+    private static void joinInTurn(WorkerPool pool) {
         for (long i = 0; i < 200; i++) {
             assertThat(pool.submit(Square.class, i).join()).isEqualTo(i * i);
         }

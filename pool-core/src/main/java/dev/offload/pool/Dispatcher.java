@@ -1,0 +1,88 @@
+package dev.offload.pool;
+
+import java.io.IOException;
+
+/**
+ * Sends jobs to workers. {@link #trySend} runs on a caller's thread inside {@code submit()} and
+ * never waits: it writes the JOB frame itself into the least loaded worker that has credit.
+ * {@link #refill} and {@link #dispatchQueued} run on the reader role's holder and move jobs from
+ * the admission queue to workers as credit frees.
+ */
+final class Dispatcher {
+    private final WorkerPool pool;
+
+    Dispatcher(WorkerPool pool) {
+        this.pool = pool;
+    }
+
+    /** Caller's thread: true when {@code job} went straight to a worker. */
+    boolean trySend(Job job) {
+        WorkerLink link = pick();
+        if (link != null && send(link, job, false)) {
+            pool.counters().sentBySubmit.increment();
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The worker with the fewest jobs in flight among those with credit; among equals the one that
+     * answered last (hot caches, a spinning reader), so idle workers stay asleep and time out.
+     */
+    WorkerLink pick() {
+        WorkerLink best = null;
+        for (WorkerLink link : pool.links()) {
+            if (!link.hasCredit()) {
+                continue;
+            }
+            if (best == null || link.load() < best.load()
+                    || (link.load() == best.load() && link.lastAnswer - best.lastAnswer > 0)) {
+                best = link;
+            }
+        }
+        return best;
+    }
+
+    /** Role holder, after {@code link} answered: gives it queued jobs while it has credit. */
+    void refill(WorkerLink link) {
+        while (link.hasCredit()) {
+            Job job = pool.queue().poll();
+            if (job == null) {
+                return;
+            }
+            if (job.isDone()) {
+                continue; // cancelled or timed out while it waited
+            }
+            if (!send(link, job, true)) {
+                pool.queue().requeue(job);
+                return;
+            }
+        }
+    }
+
+    /** Role holder: gives queued jobs to every worker with credit. */
+    void dispatchQueued() {
+        while (pool.queue().size() > 0) {
+            WorkerLink link = pick();
+            if (link == null) {
+                return;
+            }
+            int before = link.load();
+            refill(link);
+            if (link.load() == before) {
+                return; // it refused (its channel is busy or going): the next answer or request retries
+            }
+        }
+    }
+
+    private boolean send(WorkerLink link, Job job, boolean mayWait) {
+        try {
+            return link.tryDispatch(job, mayWait, pool.config().maxJobsPerWorker(), pool.counters());
+        } catch (IOException | RuntimeException e) {
+            // The worker is going (its channel closed or broke): the reader role reaps it.
+            link.gone = true;
+            pool.reader().wakeUp();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,415 @@
+package dev.offload.pool;
+
+import dev.offload.transport.AdaptiveSpin;
+import dev.offload.transport.CorruptFrameException;
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameType;
+import dev.offload.transport.shm.SpinGate;
+import dev.offload.worker.WorkerProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Reading every worker's answers, for whichever thread holds the pool's {@link ReaderRole}: the
+ * pool's {@link ReaderThread}, or a caller waiting in {@code get()}/{@code join()} that reads its
+ * own answer ({@link #lead}). A sweep polls each worker once and settles what it reads; when
+ * nothing comes within the spin budget, the holder arms every worker's wake-up and lets the role go
+ * ({@link #release}), and the reader thread sleeps on all the doorbells at once ({@link #sleep}).
+ *
+ * <p>Threading: {@link #sweep}, {@link #readUntilIdle}, {@link #release} only by the role holder;
+ * {@link #sleep} only by the reader thread (it owns the selector and the doorbells' read side);
+ * {@link #requestDispatch}, {@link #linkJoined} and {@link #wakeUp} from any thread.
+ */
+final class PoolReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PoolReader.class);
+    /** Frames read from one worker before the next gets its turn. */
+    private static final int BATCH = 64;
+    /** The longest the reader thread sleeps before it looks anyway: a safety net, counted when it catches anything. */
+    private static final long SAFETY_NET_MILLIS = 100;
+    /** How long a waiting caller waits for the reader thread to hand the role over. */
+    private static final long HANDOVER_WAIT_NANOS = 20_000;
+
+    private final WorkerPool pool;
+    final ReaderRole role = new ReaderRole();
+    private final Selector selector;
+    private final SpinGate gate;
+    /** Role-owned: how long to spin before sleeping, from how soon answers have come. */
+    private final AdaptiveSpin spin;
+    /** Role-owned: nanoTime since when the holders have found nothing, 0 while frames come. */
+    private long idleSince;
+    /**
+     * Callers waiting in get/join that found the role held and want it: the reader thread hands it
+     * over at its next sweep (the caller then reads its own answer, and nobody has to wake it).
+     */
+    private final AtomicInteger wanted = new AtomicInteger();
+    /** The reader thread's last sleep ran to the safety net's end with nothing waking it. */
+    private volatile boolean sleptFull;
+    /** Links whose doorbell the reader thread must register before it next sleeps. */
+    private final ConcurrentLinkedQueue<WorkerLink> joined = new ConcurrentLinkedQueue<>();
+    /** Set by a thread that queued jobs a worker could take now: the holder sends them. */
+    private volatile boolean dispatchWanted;
+
+    PoolReader(WorkerPool pool, SpinGate gate, long spinCapNanos) throws IOException {
+        this.pool = pool;
+        this.gate = gate;
+        this.spin = new AdaptiveSpin(spinCapNanos);
+        this.selector = Selector.open();
+    }
+
+    // ---- any thread ----
+
+    /** A worker joined: the reader thread registers its doorbell and reads it from its next sweep on. */
+    void linkJoined(WorkerLink link) {
+        joined.add(link);
+        selector.wakeup();
+    }
+
+    /**
+     * Queued jobs could go to a worker now (one refused a send, or credit freed without an answer):
+     * the role holder sends them, woken if nobody holds the role.
+     */
+    void requestDispatch() {
+        dispatchWanted = true;
+        // Dekker with release(): [flag] fence [role] against [role FREE] fence [flag].
+        VarHandle.fullFence();
+        if (role.isFree()) {
+            selector.wakeup();
+        }
+    }
+
+    /** Wakes the reader thread from its sleep (a worker is gone, the pool is closing). */
+    void wakeUp() {
+        selector.wakeup();
+    }
+
+    // ---- role holder ----
+
+    /**
+     * One pass over every worker: reads up to {@link #BATCH} frames from each and settles them, and
+     * sends queued jobs where there is credit. Returns the frames read, or -1 when the role was
+     * taken from this thread while it ran user code (it must then touch no channel again).
+     */
+    int sweep(ReaderRole.Holder me) {
+        int handled = 0;
+        if (dispatchWanted) {
+            dispatchWanted = false;
+            pool.dispatcher().dispatchQueued();
+        }
+        for (WorkerLink link : pool.links()) {
+            if (link.reaped) {
+                continue;
+            }
+            int n = 0;
+            try {
+                Frame frame;
+                while (n < BATCH && (frame = link.channel.poll()) != null) {
+                    n++;
+                    link.lastHeard = System.nanoTime();
+                    if (!handle(me, link, frame)) {
+                        return -1;
+                    }
+                }
+                if (n == 0 && link.gone) {
+                    reap(link, null);
+                }
+            } catch (IOException e) {
+                reap(link, e);
+            }
+            handled += n;
+        }
+        if (handled > 0) {
+            if (idleSince != 0) {
+                spin.record(System.nanoTime() - idleSince);
+                idleSince = 0;
+            }
+            if (sleptFull) {
+                pool.counters().lateReads.increment();
+            }
+        }
+        sleptFull = false;
+        return handled;
+    }
+
+    /** False when the role was stolen during user code. */
+    private boolean handle(ReaderRole.Holder me, WorkerLink link, Frame frame) {
+        switch (frame.type()) {
+            case RESULT, ERROR -> {
+                Job head = link.inFlight.peek();
+                if (head == null || head.id != frame.jobId() || head.attempts != frame.attempt()) {
+                    link.kill("answered job " + frame.jobId() + " (attempt " + frame.attempt() + ") while "
+                            + (head == null ? "it held no job" : head.describe() + " (attempt " + head.attempts + ") was running"));
+                    link.gone = true;
+                    return true;
+                }
+                long runNanos = WorkerProtocol.runNanos(frame);
+                Job job = link.answered(runNanos);
+                boolean kept;
+                role.enterCallback(me);
+                try {
+                    if (frame.type() == FrameType.RESULT) {
+                        pool.completer().succeed(job, frame.payload(), link.id(), runNanos);
+                    } else {
+                        pool.completer().fail(job, frame.payload(), link.id(), runNanos);
+                    }
+                } finally {
+                    kept = role.exitCallback(me);
+                }
+                if (!kept) {
+                    return false; // the role moved on while user code ran: stop here
+                }
+                pool.dispatcher().refill(link);
+            }
+            case PROGRESS -> {
+                Job job = link.inFlight.find(frame.jobId());
+                if (job != null && job.attempts == frame.attempt()) {
+                    boolean kept;
+                    role.enterCallback(me);
+                    try {
+                        pool.completer().progress(job, frame.payload());
+                    } finally {
+                        kept = role.exitCallback(me);
+                    }
+                    return kept;
+                }
+            }
+            case HEARTBEAT -> {
+                // lastHeard is all it is for
+            }
+            default -> LOG.warn("worker {} sent an unexpected {}", link.id(), frame);
+        }
+        return true;
+    }
+
+    /** The worker is gone (or its channel broke): out of service now, its jobs settled off this thread. */
+    private void reap(WorkerLink link, IOException cause) {
+        if (link.reaped) {
+            return;
+        }
+        if (cause instanceof CorruptFrameException) {
+            link.kill("broke its channel (" + cause.getMessage() + ")");
+        }
+        Job[] held = link.takeAll();
+        SelectionKey key = link.channel.wakeups() == null ? null : link.channel.wakeups().keyFor(selector);
+        if (key != null) {
+            key.cancel();
+        }
+        pool.workerLost(link, held, cause);
+    }
+
+    /**
+     * For the reader thread, holding the role: reads until nothing has come for the spin budget,
+     * then releases it. False when the role was stolen.
+     */
+    boolean readUntilIdle(ReaderRole.Holder me) {
+        while (true) {
+            int n = sweep(me);
+            if (n < 0) {
+                return false;
+            }
+            if (wanted.get() > 0) {
+                if (release(me)) {
+                    return true;
+                }
+                continue;
+            }
+            if (n > 0) {
+                continue;
+            }
+            long now = System.nanoTime();
+            if (idleSince == 0) {
+                idleSince = now;
+            }
+            if (!pool.isClosing() && gate.tryEnter()) {
+                int[] got = new int[1];
+                try {
+                    long deadline = idleSince + spin.budgetNanos();
+                    while (System.nanoTime() - deadline < 0 && !pool.isClosing() && wanted.get() == 0) {
+                        Thread.yield();
+                        got[0] = sweep(me);
+                        if (got[0] != 0) {
+                            break;
+                        }
+                    }
+                } finally {
+                    gate.exit();
+                }
+                if (got[0] < 0) {
+                    return false;
+                }
+                if (got[0] > 0) {
+                    continue;
+                }
+            }
+            if (release(me)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * For a caller waiting for {@code done}: takes the role if it is free and reads (everyone's
+     * answers, its own among them) until {@code done} holds, the spin budget passes or the deadline
+     * (a nanoTime, 0 for none) does. False when the role was taken: wait the ordinary way.
+     */
+    boolean lead(BooleanSupplier done, long deadline) {
+        ReaderRole.Holder me = ReaderRole.mine();
+        if (!role.tryAcquire(me) && !awaitRole(me, done)) {
+            return false;
+        }
+        disarmAll(); // we are reading: no worker needs to ring anyone
+        long start = System.nanoTime();
+        while (true) {
+            int n = sweep(me);
+            if (n < 0) {
+                return true; // the role was taken while user code ran; we are a plain waiter again
+            }
+            if (n > 0) {
+                pool.counters().readByCaller.add(n);
+            }
+            long now = System.nanoTime();
+            boolean over = done.getAsBoolean() || now - start >= spin.budgetNanos()
+                    || (deadline != 0 && now - deadline >= 0) || pool.isClosing();
+            if (n == 0 && idleSince == 0) {
+                idleSince = now;
+            }
+            if (over && release(me)) {
+                return true;
+            }
+            if (n == 0) {
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * The role is held (by the reader thread, spinning): asks for it and waits a moment, yielding,
+     * for it to be handed over. False when it was not, or the answer came meanwhile.
+     */
+    private boolean awaitRole(ReaderRole.Holder me, BooleanSupplier done) {
+        wanted.incrementAndGet();
+        try {
+            long deadline = System.nanoTime() + HANDOVER_WAIT_NANOS;
+            do {
+                Thread.yield();
+                if (done.getAsBoolean()) {
+                    return false;
+                }
+                if (role.tryAcquire(me)) {
+                    return true;
+                }
+            } while (System.nanoTime() - deadline < 0);
+            return false;
+        } finally {
+            wanted.decrementAndGet();
+        }
+    }
+
+    /**
+     * Arms every worker's wake-up and lets the role go, unless a frame or a dispatch request came
+     * meanwhile: then the role is kept (false) and the holder sweeps again. After a true return no
+     * frame goes unnoticed: the next one rings the reader thread.
+     */
+    boolean release(ReaderRole.Holder me) {
+        List<WorkerLink> armed = new ArrayList<>();
+        for (WorkerLink link : pool.links()) {
+            if (link.reaped) {
+                continue;
+            }
+            boolean quiet;
+            try {
+                quiet = link.channel.prepareSleep();
+            } catch (IOException e) {
+                quiet = false; // the next sweep's poll meets the same failure and reaps the worker
+            }
+            if (!quiet || link.gone) {
+                for (WorkerLink l : armed) {
+                    l.channel.cancelSleep();
+                }
+                link.channel.cancelSleep();
+                return false;
+            }
+            armed.add(link);
+        }
+        role.release(me);
+        // Dekker with requestDispatch(): [role FREE] fence [flag] against [flag] fence [role].
+        VarHandle.fullFence();
+        if (dispatchWanted && role.tryAcquire(me)) {
+            for (WorkerLink l : armed) {
+                l.channel.cancelSleep();
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private void disarmAll() {
+        for (WorkerLink link : pool.links()) {
+            if (!link.reaped) {
+                link.channel.cancelSleep();
+            }
+        }
+    }
+
+    // ---- reader thread ----
+
+    /**
+     * Sleeps until a doorbell rings, a worker goes, someone calls {@link #wakeUp}, or the safety
+     * net's time passes; reads away what rang.
+     */
+    void sleep() throws IOException {
+        registerJoined();
+        long start = System.nanoTime();
+        int ready = selector.select(SAFETY_NET_MILLIS);
+        if (ready == 0) {
+            sleptFull = System.nanoTime() - start >= SAFETY_NET_MILLIS * 900_000L;
+            if (!sleptFull) {
+                pool.counters().readerWakeups.increment();
+            }
+            return;
+        }
+        pool.counters().readerWakeups.increment();
+        for (SelectionKey key : selector.selectedKeys()) {
+            WorkerLink link = (WorkerLink) key.attachment();
+            if (key.isValid() && link.channel.drainWakeups()) {
+                link.gone = true;
+            }
+        }
+        selector.selectedKeys().clear();
+    }
+
+    private void registerJoined() {
+        WorkerLink link;
+        while ((link = joined.poll()) != null) {
+            SelectableChannel wakeups = link.channel.wakeups();
+            if (wakeups == null || link.reaped) {
+                continue;
+            }
+            try {
+                wakeups.register(selector, SelectionKey.OP_READ, link);
+            } catch (ClosedChannelException e) {
+                link.gone = true; // closed before we got to it: the next sweep reaps it
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.debug("closing the reader's selector: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package dev.offload.pool;
+
+import dev.offload.launcher.WorkerProcess;
+import dev.offload.transport.Channel;
+import dev.offload.transport.Frame;
+import dev.offload.transport.FrameType;
+
+import java.io.IOException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One live worker as the data path sees it: its process and channel, the jobs sent to it and not
+ * yet answered ({@link InFlight}, oldest first: that one is running), and how many it may have at
+ * once (its credit). It has no thread. A caller's {@code submit()} or the reader role sends JOB
+ * frames through {@link #tryDispatch}; the reader role reads the answers.
+ *
+ * <p>Threading: {@link #tryDispatch} from any thread (the dispatch lock, only ever tried, keeps the
+ * in-flight order equal to the channel's order); the in-flight ring's consumer side, {@link #credit}
+ * and {@link #runNanosEstimate} from the reader role; the volatile fields for the supervisor, from
+ * anywhere.
+ */
+final class WorkerLink {
+    /** The most jobs a worker may hold at once, however short they are. */
+    static final int MAX_CREDIT = 128;
+    /** How much work, in run time, the pool keeps queued inside a worker ahead of the running job. */
+    private static final long PIPELINE_NANOS = 100_000;
+
+    final WorkerProcess worker;
+    final Channel channel;
+    final InFlight inFlight = new InFlight(MAX_CREDIT);
+    private final ReentrantLock dispatchLock = new ReentrantLock();
+
+    /**
+     * Jobs this worker may hold now; set by the reader role from the run times it reads. One until
+     * the first answer: a job of unknown length never waits behind another on a worker while a
+     * second worker could be started for it, and the admission queue keeps its priority order.
+     */
+    private volatile int credit = 1;
+    /** Reader-owned: smoothed handler run time of this worker's recent jobs; -1 before the first. */
+    private long runNanosEstimate = -1;
+    /** False once the worker must get no more jobs (retiring, quota reached, pool draining, dead). */
+    private volatile boolean accepting = true;
+    /** Set when the worker is known gone (doorbell end of stream, process exit): the reader reaps it. */
+    volatile boolean gone;
+    /** Set by the reader role once it has taken the link out of service. */
+    volatile boolean reaped;
+    /** Jobs sent to this worker so far (for {@code workers.maxJobs}); under the dispatch lock. */
+    private int sent;
+    /** The most jobs this worker has held at once (for tests and tuning); under the dispatch lock. */
+    private volatile int mostHeld;
+    /** nanoTime since when the oldest in-flight job has been running (sent, or its predecessor answered). */
+    volatile long headSince;
+    /** nanoTime of the last frame read from this worker. */
+    volatile long lastHeard;
+    /** nanoTime of the last answer: the most recently busy worker is preferred (its caches are warm). */
+    volatile long lastAnswer;
+    /** nanoTime after which the supervisor kills the worker (a cancel's grace is over), 0 if none. */
+    volatile long killAt;
+    /** The job {@link #killAt} is for. */
+    volatile Job killFor;
+    /** Why the pool killed this worker, if it did (read when the death is reported). */
+    volatile String killReason;
+    /**
+     * nanoTime since when the worker has had nothing in flight (for workers.idleTimeout), 0 while
+     * busy; approximate (a dispatch and an answer may race), so retiring re-checks under the lock.
+     */
+    volatile long idleSince = System.nanoTime();
+
+    WorkerLink(WorkerProcess worker) {
+        this.worker = worker;
+        this.channel = worker.channel();
+        this.lastHeard = System.nanoTime();
+    }
+
+    String id() {
+        return worker.id();
+    }
+
+    boolean accepting() {
+        return accepting && !gone;
+    }
+
+    /** From now on the worker gets no new job; what it holds finishes. */
+    void stopAccepting() {
+        accepting = false;
+    }
+
+    /** True when this worker could take a job now (a hint: {@link #tryDispatch} decides). */
+    boolean hasCredit() {
+        return accepting() && inFlight.size() < credit;
+    }
+
+    int load() {
+        return inFlight.size();
+    }
+
+    int credit() {
+        return credit;
+    }
+
+    int mostHeld() {
+        return mostHeld;
+    }
+
+    /**
+     * Sends {@code job} to this worker if it has credit and the send needs no waiting; false
+     * otherwise, with nothing changed. {@code mayWait}: the caller is a pool thread that may wait a
+     * moment (for the queue's next file); a caller's {@code submit()} passes false. Never blocks
+     * when false.
+     */
+    boolean tryDispatch(Job job, boolean mayWait, int maxJobs, Counters counters) throws IOException {
+        if (!dispatchLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (!accepting() || inFlight.size() >= credit) {
+                return false;
+            }
+            boolean wasIdle = inFlight.isEmpty();
+            long now = System.nanoTime();
+            long sentBefore = job.sentAt;
+            job.attempts++;
+            job.link = this;
+            job.sentAt = now;
+            if (wasIdle) {
+                headSince = now;
+                idleSince = 0;
+            }
+            // In the ring before the frame is out: the worker may answer before trySend returns.
+            inFlight.add(job);
+            if (inFlight.size() > mostHeld) {
+                mostHeld = inFlight.size();
+            }
+            boolean written = false;
+            try {
+                Frame frame = new Frame(FrameType.JOB, job.id, job.attempts, job.handler, 0, job.input);
+                written = channel.trySend(frame);
+                if (!written && mayWait && wasIdle) {
+                    channel.send(frame); // nothing in flight, so no arena to wait for: only a new queue file
+                    written = true;
+                }
+            } finally {
+                if (!written) {
+                    inFlight.retractLast(job);
+                    job.attempts--;
+                    job.link = null;
+                    job.sentAt = sentBefore;
+                    if (wasIdle) {
+                        idleSince = now;
+                    }
+                }
+            }
+            if (!written) {
+                return false;
+            }
+            if (sentBefore == 0) {
+                counters.queueWait.recordNanos(now - job.submittedAt);
+            }
+            if (maxJobs > 0 && ++sent >= maxJobs) {
+                accepting = false; // recycled once what it holds is answered
+            }
+            return true;
+        } finally {
+            dispatchLock.unlock();
+        }
+    }
+
+    /**
+     * Reader role: the oldest job was answered. Returns it (null if none), starts the next one's
+     * clock, and learns this worker's run time for its credit.
+     */
+    Job answered(long runNanos) {
+        Job job = inFlight.poll();
+        long now = System.nanoTime();
+        lastAnswer = now;
+        headSince = now;
+        if (inFlight.isEmpty()) {
+            idleSince = now;
+        }
+        learn(runNanos);
+        return job;
+    }
+
+    /** Reader role: the credit follows the run time: deep pipelines for tiny jobs, one at a time for long ones. */
+    private void learn(long runNanos) {
+        runNanosEstimate = runNanosEstimate < 0 ? runNanos : runNanosEstimate + (runNanos - runNanosEstimate) / 4;
+        long depth = 1 + PIPELINE_NANOS / Math.max(1, runNanosEstimate);
+        credit = (int) Math.min(MAX_CREDIT, depth);
+    }
+
+    /**
+     * Reader role, the worker being gone: takes it out of service and returns every job it held,
+     * oldest (the one that was running) first.
+     */
+    Job[] takeAll() {
+        dispatchLock.lock(); // waits out a dispatch in progress; none follows, since it is not accepting
+        try {
+            accepting = false;
+            reaped = true;
+            Job[] held = new Job[inFlight.size()];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = inFlight.poll();
+            }
+            return held;
+        } finally {
+            dispatchLock.unlock();
+        }
+    }
+
+    /**
+     * Supervisor: stops the worker taking jobs if it has been idle since before {@code idleBefore};
+     * true when it then holds none and can be closed without losing anything.
+     */
+    boolean retireIfIdle(long idleBefore) {
+        if (!dispatchLock.tryLock()) {
+            return false;
+        }
+        try {
+            long since = idleSince;
+            if (!accepting() || !inFlight.isEmpty() || since == 0 || since - idleBefore > 0) {
+                return false;
+            }
+            accepting = false;
+            return true;
+        } finally {
+            dispatchLock.unlock();
+        }
+    }
+
+    /** Sends a CANCEL for {@code job}; quiet when the worker is going anyway. */
+    void sendCancel(Job job) {
+        try {
+            channel.send(Frame.of(FrameType.CANCEL, job.id, job.attempts, Frame.NO_PAYLOAD));
+        } catch (IOException e) {
+            // the worker is dying: its death settles the job
+        }
+    }
+
+    /** Kills the worker; the reader role sees it go and settles what it held. */
+    void kill(String reason) {
+        if (killReason == null) {
+            killReason = reason;
+        }
+        worker.kill();
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerLink[" + worker + ", " + inFlight.size() + " in flight, credit " + credit + "]";
+    }
+}

@@ -49,10 +49,14 @@ public final class IdlePoolCpu {
                 String used = pool.stats().transport();
                 long all = 0;
                 for (int i = 0; i < processes.size(); i++) {
+                    String who = (i == 0 ? "caller JVM" : "worker JVM") + " (pid " + processes.get(i).pid() + ")";
+                    if (!processes.get(i).isAlive()) {
+                        Report.other(6, "idle " + seconds + " s: " + who, used, "", "exited during the window");
+                        continue;
+                    }
                     ProcCpu after = ProcCpu.of(processes.get(i).pid());
                     long ticks = after.total() - before.get(i).total();
                     all += ticks;
-                    String who = (i == 0 ? "caller JVM" : "worker JVM") + " (pid " + processes.get(i).pid() + ")";
                     Report.other(6, "idle " + seconds + " s: " + who, used, ticks + " ticks", percent(ticks, elapsed));
                     printThreads(after.threadsSince(before.get(i)), elapsed);
                 }

@@ -63,7 +63,7 @@ run() {
   local name="$1"; shift
   step=$((step + 1))
   local out="$logs/$(printf '%02d' "$step")-$name.out" err="$logs/$(printf '%02d' "$step")-$name.err"
-  echo "[$(date +%T)] $*" | cut -c1-160
+  echo "[$(date +%T)] $name"
   if ! "$@" 2> "$err" | tee "$out"; then
     echo "user-figures.sh: $name failed; the end of its stderr ($err):"
     tail -n 20 "$err"

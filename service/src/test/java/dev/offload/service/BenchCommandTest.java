@@ -28,12 +28,15 @@ class BenchCommandTest {
     @Test
     void shouldPrintJsonWithPercentilesAndThroughput() throws IOException {
         Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--jobs", "200",
-                "--warmup", "50", "--workers", "1", "--payload", "64", "--json");
+                "--warmup", "50", "--workers", "1", "--payload", "64", "--large-payload", "100000",
+                "--large-jobs", "20", "--large-warmup", "5", "--json");
 
         assertThat(run.status()).as(run.err()).isZero();
         JsonNode doc = new ObjectMapper().readTree(run.out());
         assertThat(doc.get("jobs").asInt()).isEqualTo(200);
         assertThat(doc.get("payloadBytes").asInt()).isEqualTo(64);
+        assertThat(doc.get("largePayloadBytes").asInt()).isEqualTo(100_000);
+        assertThat(doc.get("cases")).extracting(JsonNode::asText).containsExactly("roundtrip", "throughput", "callback", "large");
         JsonNode pipe = doc.get("results").get(0);
         assertThat(pipe.get("transport").asText()).isEqualTo("pipe");
         assertThat(pipe.get("available").asBoolean()).isTrue();
@@ -42,19 +45,43 @@ class BenchCommandTest {
         assertThat(pipe.get("latencyMicros").get("max").asDouble())
                 .isGreaterThanOrEqualTo(pipe.get("latencyMicros").get("p99").asDouble());
         assertThat(pipe.get("jobsPerSecond").asLong()).isPositive();
+        assertThat(pipe.get("callbackMicros").get("count").asLong()).isEqualTo(200);
+        assertThat(pipe.get("callbackMicros").get("p50").asDouble()).isPositive();
+        assertThat(pipe.get("largePayloadMicros").get("count").asLong()).isEqualTo(20);
+        assertThat(pipe.get("largePayloadMicros").get("p50").asDouble()).isPositive();
         assertThat(doc.get("pipeToShmP50").isNull()).isTrue();
+        assertThat(doc.get("pipeToShmP50Callback").isNull()).isTrue();
         assertThat(run.err()).contains("bench pipe:");
     }
 
     @Test
     void shouldPrintBothTransportsSideBySideWithTheirRatio() throws IOException {
-        Cli.Run run = Cli.run("bench", "--config", smallPools(), "--jobs", "100", "--warmup", "20", "--workers", "1");
+        Cli.Run run = Cli.run("bench", "--config", smallPools(), "--jobs", "100", "--warmup", "20", "--workers", "1",
+                "--large-jobs", "5", "--large-warmup", "1");
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains("transport").contains("p50 µs").contains("p99.9 µs").contains("jobs/s");
         assertThat(run.out()).containsPattern("(?m)^shm\\s+\\d+\\.\\d\\s+")
                 .containsPattern("(?m)^pipe\\s+\\d+\\.\\d\\s+")
                 .containsPattern("pipe/shm at p50: \\d+\\.\\dx");
+        // One table per case, each with both transports and their ratio.
+        assertThat(run.out()).containsPattern("(?s)callback: 100 round trips of 16 bytes.*withExecutor.*"
+                        + "\nshm\\s+\\d+\\.\\d\\s.*\npipe\\s+\\d+\\.\\d\\s.*\npipe/shm at p50: \\d+\\.\\dx")
+                .containsPattern("(?s)large: 5 round trips of 1 MiB.*"
+                        + "\nshm\\s+\\d+\\.\\d\\s.*\npipe\\s+\\d+\\.\\d\\s.*\npipe/shm at p50: \\d+\\.\\dx");
+    }
+
+    @Test
+    void shouldRunOnlyTheCasesAsked() throws IOException {
+        Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--cases", "callback",
+                "--jobs", "50", "--warmup", "10", "--json");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode pipe = new ObjectMapper().readTree(run.out()).get("results").get(0);
+        assertThat(pipe.get("callbackMicros").get("count").asLong()).isEqualTo(50);
+        assertThat(pipe.has("latencyMicros")).isFalse();
+        assertThat(pipe.has("jobsPerSecond")).isFalse();
+        assertThat(pipe.has("largePayloadMicros")).isFalse();
     }
 
     @Test
@@ -63,5 +90,18 @@ class BenchCommandTest {
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("--jobs must be at least 1 (got 0)");
+    }
+
+    @Test
+    void shouldRejectALargePayloadOverTheFrameLimitAndAnUnknownCase() throws IOException {
+        Path smallFrames = Files.writeString(dir.resolve("small-frames.yaml"), "transport: { maxFrameBytes: 1m }\n");
+
+        Cli.Run tooLarge = Cli.run("bench", "--config", smallFrames.toString(), "--large-payload", "2000000");
+        Cli.Run unknown = Cli.run("bench", "--cases", "roundtrip,latency");
+
+        assertThat(tooLarge.status()).isEqualTo(2);
+        assertThat(tooLarge.err()).contains("--large-payload must be at most transport.maxFrameBytes (1048576 bytes, got 2000000)");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.err()).contains("latency");
     }
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -21,9 +22,13 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Measures job latency and throughput over shm and pipe, side by side.",
-            "No-op jobs: sequential round trips on one worker (HdrHistogram percentiles),",
-            "then throughput with many jobs in flight. Other pool settings come from",
-            "--config, -Doffload.* and OFFLOAD_* (e.g. OFFLOAD_JOBS_COMPLETION=direct)."},
+            "No-op jobs, on one worker (HdrHistogram percentiles): sequential round trips",
+            "(roundtrip); round trips that never block, each job submitted from the last",
+            "one's completion callback on a single-thread executor given to",
+            "JobOptions.withExecutor, as an event loop would (callback); round trips of a",
+            "large payload (large). Then throughput with many jobs in flight on --workers",
+            "workers (throughput). Other pool settings come from --config, -Doffload.* and",
+            "OFFLOAD_* (e.g. OFFLOAD_JOBS_COMPLETION=direct)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:measured (a transport that could not start is reported, not an error)",
             "2:invalid option, config or override"})
@@ -56,6 +61,22 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--in-flight", paramLabel = "N", defaultValue = "256", description = "jobs kept in flight for throughput (default: ${DEFAULT-VALUE})")
     int inFlight;
 
+    @Option(names = "--cases", split = ",", paramLabel = "CASE[,CASE...]", defaultValue = "roundtrip,throughput,callback,large",
+            description = "what to measure, of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    List<BenchCase> cases;
+
+    @Option(names = "--large-payload", paramLabel = "BYTES", defaultValue = "1048576",
+            description = "input and result size of the large case (default: ${DEFAULT-VALUE}, 1 MiB)")
+    int largePayloadBytes;
+
+    @Option(names = "--large-jobs", paramLabel = "N", defaultValue = "1000",
+            description = "measured round trips of the large case (default: ${DEFAULT-VALUE})")
+    int largeJobs;
+
+    @Option(names = "--large-warmup", paramLabel = "N", defaultValue = "200",
+            description = "unmeasured round trips before the large case (default: ${DEFAULT-VALUE})")
+    int largeWarmup;
+
     @Option(names = "--json", description = "print a JSON document instead of a table")
     boolean json;
 
@@ -77,9 +98,9 @@ public final class BenchCommand implements Callable<Integer> {
             err.println("offload: " + e.getMessage());
             return 2;
         }
-        if (payloadBytes > base.maxFrameBytes()) {
-            throw new ParameterException(spec.commandLine(), "--payload must be at most transport.maxFrameBytes ("
-                    + base.maxFrameBytes() + " bytes, got " + payloadBytes + ")");
+        atMostFrameLimit("--payload", payloadBytes, base);
+        if (settings.runs(BenchCase.large)) {
+            atMostFrameLimit("--large-payload", largePayloadBytes, base);
         }
         quietPoolLogs();
         TransportBench bench = new TransportBench(base, settings, line -> {
@@ -103,7 +124,21 @@ public final class BenchCommand implements Callable<Integer> {
         positive("--workers", workers, 1);
         positive("--warmup", warmup, 0);
         positive("--in-flight", inFlight, 1);
-        return new BenchSettings(jobs, warmup, payloadBytes, workers, inFlight);
+        positive("--large-payload", largePayloadBytes, 0);
+        positive("--large-jobs", largeJobs, 1);
+        positive("--large-warmup", largeWarmup, 0);
+        if (cases.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--cases must name at least one case");
+        }
+        return new BenchSettings(jobs, warmup, payloadBytes, workers, inFlight, EnumSet.copyOf(cases),
+                largePayloadBytes, largeJobs, largeWarmup);
+    }
+
+    private void atMostFrameLimit(String option, int bytes, PoolConfig config) {
+        if (bytes > config.maxFrameBytes()) {
+            throw new ParameterException(spec.commandLine(), option + " must be at most transport.maxFrameBytes ("
+                    + config.maxFrameBytes() + " bytes, got " + bytes + ")");
+        }
     }
 
     private void positive(String option, int value, int min) {

@@ -4,17 +4,20 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.HdrHistogram.Histogram;
 
 /**
- * The outcome for one transport: latencies of sequential round trips and throughput with many jobs
- * in flight, or why it could not be measured.
+ * The outcome for one transport, or why it could not be measured. A case that was not run has a
+ * null value (left out of the JSON).
  *
- * @param transport        "shm" or "pipe"
- * @param available        false when the transport could not start or a job failed
- * @param reason           why it is not available; null otherwise
- * @param latencyMicros    round-trip percentiles, null when unavailable
- * @param jobsPerSecond    throughput, 0 when unavailable
+ * @param transport          "shm" or "pipe"
+ * @param available          false when the transport could not start or a job failed
+ * @param reason             why it is not available; null otherwise
+ * @param latencyMicros      round trips with the caller blocked in {@code join()}
+ * @param jobsPerSecond      throughput with many jobs in flight
+ * @param callbackMicros     round trips chained through completion callbacks on a single-thread executor
+ * @param largePayloadMicros round trips of the large payload, the caller blocked in {@code join()}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record BenchResult(String transport, boolean available, String reason, Latency latencyMicros, long jobsPerSecond) {
+record BenchResult(String transport, boolean available, String reason, Latency latencyMicros, Long jobsPerSecond,
+                   Latency callbackMicros, Latency largePayloadMicros) {
 
     /** Percentiles of a round trip, in microseconds. */
     record Latency(long count, double p50, double p90, double p99, double p999, double max) {
@@ -28,11 +31,11 @@ record BenchResult(String transport, boolean available, String reason, Latency l
         }
     }
 
-    static BenchResult measured(String transport, Latency latency, long jobsPerSecond) {
-        return new BenchResult(transport, true, null, latency, jobsPerSecond);
+    static BenchResult measured(String transport, Latency latency, Long jobsPerSecond, Latency callback, Latency largePayload) {
+        return new BenchResult(transport, true, null, latency, jobsPerSecond, callback, largePayload);
     }
 
     static BenchResult unavailable(String transport, String reason) {
-        return new BenchResult(transport, false, reason, null, 0);
+        return new BenchResult(transport, false, reason, null, null, null, null);
     }
 }

@@ -1,13 +1,32 @@
 package dev.offload.service.bench;
 
+import java.util.Set;
+
 /**
  * What one {@code offload bench} run does, per transport.
  *
- * @param jobs         measured round trips, and jobs in the throughput phase
- * @param warmup       unmeasured round trips (and jobs) before each phase
- * @param payloadBytes size of each job's input and result
- * @param workers      workers in the throughput phase (the latency phase uses one)
- * @param inFlight     jobs kept submitted and unfinished in the throughput phase
+ * @param jobs              measured round trips (get and callback), and jobs in the throughput phase
+ * @param warmup            unmeasured round trips (and jobs) before each of those phases
+ * @param payloadBytes      size of each job's input and result, but for the large case
+ * @param workers           workers in the throughput phase (the other cases use one)
+ * @param inFlight          jobs kept submitted and unfinished in the throughput phase
+ * @param cases             the cases to run
+ * @param largePayloadBytes size of each input and result of the large case
+ * @param largeJobs         measured round trips of the large case
+ * @param largeWarmup       unmeasured round trips before the large case
  */
-record BenchSettings(int jobs, int warmup, int payloadBytes, int workers, int inFlight) {
+record BenchSettings(int jobs, int warmup, int payloadBytes, int workers, int inFlight, Set<BenchCase> cases,
+                     int largePayloadBytes, int largeJobs, int largeWarmup) {
+
+    BenchSettings {
+        cases = Set.copyOf(cases);
+    }
+
+    boolean runs(BenchCase benchCase) {
+        return cases.contains(benchCase);
+    }
+
+    boolean needsOneWorkerPool() {
+        return cases.stream().anyMatch(BenchCase::oneWorker);
+    }
 }

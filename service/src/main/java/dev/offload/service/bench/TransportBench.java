@@ -15,31 +15,56 @@ import java.util.function.Consumer;
 
 /**
  * Benchmarks one transport with {@link NoOp} jobs: a one-worker pool for sequential round trips
- * (submit, then wait for the result), then a pool of {@code workers} with many jobs in flight.
- * Runs on the caller's thread, which blocks: this is a benchmark, not an event loop.
+ * (submit, then wait for the result; submit from the last one's callback; a large payload), then a
+ * pool of {@code workers} with many jobs in flight. Runs on the caller's thread, which blocks: this
+ * is a benchmark, not an event loop.
  */
 final class TransportBench {
     /** Round trips slower than this are recorded as this (HdrHistogram needs a bound). */
-    private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
+    static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final PoolConfig base;
     private final BenchSettings settings;
     private final Consumer<String> progress;
     private final byte[] payload;
+    private final byte[] largePayload;
 
     TransportBench(PoolConfig base, BenchSettings settings, Consumer<String> progress) {
         this.base = base;
         this.settings = settings;
         this.progress = progress;
+        Random random = new Random(42);
         this.payload = new byte[settings.payloadBytes()];
-        new Random(42).nextBytes(payload);
+        random.nextBytes(payload);
+        this.largePayload = new byte[settings.runs(BenchCase.large) ? settings.largePayloadBytes() : 0];
+        random.nextBytes(largePayload);
     }
 
     BenchResult run(String transport) throws InterruptedException {
         try {
-            BenchResult.Latency latency = latency(transport);
-            long jobsPerSecond = throughput(transport);
-            return BenchResult.measured(transport, latency, jobsPerSecond);
+            BenchResult.Latency roundTrip = null;
+            BenchResult.Latency callback = null;
+            BenchResult.Latency large = null;
+            if (settings.needsOneWorkerPool()) {
+                PoolConfig config = base.toBuilder().transport(transport).minWorkers(1).maxWorkers(1).build();
+                progress.accept(transport + ": starting 1 worker for round trips");
+                try (WorkerPool pool = WorkerPool.start(config)) {
+                    if (settings.runs(BenchCase.roundtrip)) {
+                        roundTrip = blocking(pool, transport, payload, settings.warmup(), settings.jobs());
+                    }
+                    if (settings.runs(BenchCase.callback)) {
+                        progress.accept(transport + ": " + settings.warmup() + " warm-up and " + settings.jobs()
+                                + " measured round trips submitted from the completion callback");
+                        callback = BenchResult.Latency.fromNanos(
+                                CallbackRoundTrips.measure(pool, payload, settings.warmup(), settings.jobs()));
+                    }
+                    if (settings.runs(BenchCase.large)) {
+                        large = blocking(pool, transport, largePayload, settings.largeWarmup(), settings.largeJobs());
+                    }
+                }
+            }
+            Long jobsPerSecond = settings.runs(BenchCase.throughput) ? throughput(transport) : null;
+            return BenchResult.measured(transport, roundTrip, jobsPerSecond, callback, large);
         } catch (OffloadException e) {
             return BenchResult.unavailable(transport, e.getMessage());
         } catch (CompletionException e) {
@@ -47,23 +72,20 @@ final class TransportBench {
         }
     }
 
-    private BenchResult.Latency latency(String transport) {
-        PoolConfig config = base.toBuilder().transport(transport).minWorkers(1).maxWorkers(1).build();
-        progress.accept(transport + ": starting 1 worker for round trips");
-        try (WorkerPool pool = WorkerPool.start(config)) {
-            progress.accept(transport + ": " + settings.warmup() + " warm-up round trips");
-            for (int i = 0; i < settings.warmup(); i++) {
-                pool.submit(NoOp.class, payload).join();
-            }
-            progress.accept(transport + ": " + settings.jobs() + " measured round trips of " + payload.length + " bytes");
-            Histogram nanos = new Histogram(HIGHEST_NANOS, 3);
-            for (int i = 0; i < settings.jobs(); i++) {
-                long start = System.nanoTime();
-                pool.submit(NoOp.class, payload).join();
-                nanos.recordValue(Math.min(HIGHEST_NANOS, System.nanoTime() - start));
-            }
-            return BenchResult.Latency.fromNanos(nanos);
+    /** Sequential round trips, the caller waiting in {@code join()} for each. */
+    private BenchResult.Latency blocking(WorkerPool pool, String transport, byte[] input, int warmup, int jobs) {
+        progress.accept(transport + ": " + warmup + " warm-up round trips of " + input.length + " bytes");
+        for (int i = 0; i < warmup; i++) {
+            pool.submit(NoOp.class, input).join();
         }
+        progress.accept(transport + ": " + jobs + " measured round trips of " + input.length + " bytes");
+        Histogram nanos = new Histogram(HIGHEST_NANOS, 3);
+        for (int i = 0; i < jobs; i++) {
+            long start = System.nanoTime();
+            pool.submit(NoOp.class, input).join();
+            nanos.recordValue(Math.min(HIGHEST_NANOS, System.nanoTime() - start));
+        }
+        return BenchResult.Latency.fromNanos(nanos);
     }
 
     private long throughput(String transport) throws InterruptedException {

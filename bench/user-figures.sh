@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# user-figures.sh: the figures a new user of Offload would measure, with the public API and the
+# default config, shm and pipe in one run, and the Node and Python peers right after their Java case.
+#
+#   mvn -B -q package -DskipTests      # first: this script builds nothing
+#   bench/user-figures.sh              # all six figures, full length (about 3 minutes)
+#   bench/user-figures.sh --quick 1 3  # figures 1 and 3 only, short runs
+#
+# Each Java program runs as `java <chronicle.jvm.flags> -cp <examples class path> <main>`: the flags
+# are read from the root pom.xml, nothing else is passed (set OFFLOAD_* or JAVA_HOME yourself if you
+# mean to). The class path is examples/target/classpath.txt, written by `mvn package`. Every program
+# prints rows of one Markdown table; the summary at the end gathers them. Logs (with the pools'
+# stderr) go to a temporary directory, named at the end.
+set -euo pipefail
+
+repo="$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+quick=false
+figures=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=true ;;
+    [1-6]) figures+=("$arg") ;;
+    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "user-figures.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+[ ${#figures[@]} -gt 0 ] || figures=(1 2 3 4 5 6)
+
+jar=$(ls "$repo"/examples/target/examples-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1 || true)
+classpath_file="$repo/examples/target/classpath.txt"
+if [ -z "$jar" ] || [ ! -f "$classpath_file" ]; then
+  echo "user-figures.sh: examples/target is not built; first run, in $repo: mvn -B -q package -DskipTests" >&2
+  exit 1
+fi
+classpath="$jar:$(cat "$classpath_file")"
+
+# The one list of Chronicle's module flags, as the root pom spells it (property chronicle.jvm.flags).
+flags_text=$(sed -n 's:.*<chronicle\.jvm\.flags>\(.*\)</chronicle\.jvm\.flags>.*:\1:p' "$repo/pom.xml")
+if [ -z "$flags_text" ]; then
+  echo "user-figures.sh: no <chronicle.jvm.flags> property on one line in $repo/pom.xml" >&2
+  exit 1
+fi
+read -r -a jvm_flags <<< "$flags_text"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+# Short settings for --quick; the full ones are each program's defaults (see their javadoc).
+if $quick; then
+  rt=(--jobs=5000 --warmup=2000);   node_args=(5000 2000)
+  tp=(--jobs=50000 --warmup=10000); py_args=(50000 10000 256)
+  big=(--jobs=200 --warmup=50);     ping=(--seconds=3);  idle=(--seconds=5)
+else
+  rt=();   node_args=(50000 20000)
+  tp=();   py_args=(200000 20000 256)
+  big=();  ping=();  idle=()
+fi
+
+logs=$(mktemp -d "${TMPDIR:-/tmp}/offload-user-figures.XXXXXX")
+failures=0
+step=0
+
+# Runs one program, its stdout shown and kept; stderr kept, with its WARN/ERROR lines shown.
+run() {
+  local name="$1"; shift
+  step=$((step + 1))
+  local out="$logs/$(printf '%02d' "$step")-$name.out" err="$logs/$(printf '%02d' "$step")-$name.err"
+  echo "[$(date +%T)] $name"
+  if ! "$@" 2> "$err" | tee "$out"; then
+    echo "user-figures.sh: $name failed; the end of its stderr ($err):"
+    tail -n 20 "$err"
+    failures=$((failures + 1))
+  fi
+  grep -E ' (WARN|ERROR) ' "$err" || true
+}
+
+java_main() {
+  local main="$1"; shift
+  run "$main" "$java" "${jvm_flags[@]}" -cp "$classpath" "dev.offload.examples.bench.$main" "$@"
+}
+
+peer() {
+  local tool="$1" name="$2"; shift 2
+  if command -v "$tool" >/dev/null; then
+    run "$name" "$tool" "$@"
+  else
+    step=$((step + 1))
+    echo "| - | peer $name skipped: $tool is not installed | | | | | | | |" | tee "$logs/$(printf '%02d' "$step")-$name.out"
+  fi
+}
+
+echo "Offload user figures, $(date -Is) on $(uname -n): $(nproc) processors, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "git $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'); $("$java" -version 2>&1 | sed -n 1p); JVM flags: chronicle.jvm.flags only"
+
+for figure in "${figures[@]}"; do
+  case "$figure" in
+    1) java_main EventLoopRoundTrip "${rt[@]}"
+       peer node fork-ipc-roundtrip "$repo/docs/peers/fork-ipc-roundtrip.js" "${node_args[@]}" ;;
+    2) java_main PlainMainRoundTrip "${rt[@]}" ;;
+    3) java_main Throughput "${tp[@]}"
+       peer python3 process-pool-throughput "$repo/docs/peers/process_pool_throughput.py" "${py_args[@]}" ;;
+    4) java_main LargePayloadRoundTrip "${big[@]}" ;;
+    5) java_main PingUnderLoad "${ping[@]}" ;;
+    6) java_main IdlePoolCpu "${idle[@]}" ;;
+  esac
+done
+
+echo
+echo "## Summary ($(date +%T), load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "| fig | case | transport | n | p50 µs | p90 µs | p99 µs | max µs | other |"
+echo "|---|---|---|---|---|---|---|---|---|"
+cat "$logs"/*.out | grep -E '^\| ([0-9]|-) \|' || true
+echo
+echo "Logs: $logs"
+if [ "$failures" -gt 0 ]; then
+  echo "user-figures.sh: $failures program(s) failed" >&2
+  exit 1
+fi

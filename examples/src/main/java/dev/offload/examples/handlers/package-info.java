@@ -1,0 +1,2 @@
+/** The job handlers the examples and benchmarks run in the workers. */
+package dev.offload.examples.handlers;

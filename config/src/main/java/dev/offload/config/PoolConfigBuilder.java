@@ -31,7 +31,7 @@ public final class PoolConfigBuilder {
     Duration jobTimeout = Duration.ZERO;
     int maxAttempts = 2;
     Duration cancelGrace = Duration.ofMillis(200);
-    String completion = "executor";
+    String completion = "direct";
     String transport = "auto";
     long maxFrameBytes = 16L << 20;
     Path shmDir = Path.of("/dev/shm");

@@ -36,7 +36,7 @@ class PoolConfigBuilderTest {
         assertThat(c.jobTimeout()).isZero();
         assertThat(c.maxAttempts()).isEqualTo(2);
         assertThat(c.cancelGrace()).isEqualTo(Duration.ofMillis(200));
-        assertThat(c.completion()).isEqualTo("executor");
+        assertThat(c.completion()).isEqualTo("direct");
         assertThat(c.transport()).isEqualTo("auto");
         assertThat(c.maxFrameBytes()).isEqualTo(16L << 20);
         assertThat(c.shmDir()).isEqualTo(Path.of("/dev/shm"));

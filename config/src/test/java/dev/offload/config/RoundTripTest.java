@@ -29,7 +29,7 @@ class RoundTripTest {
                 .containsEntry("heartbeatInterval", "500ms")
                 .doesNotContainKey("classPath");
         assertThat(map.get("transport").toString()).isEqualTo("{kind=auto, maxFrameBytes=16m, shm={dir=/dev/shm, spin=100us}}");
-        assertThat(map.get("jobs").toString()).isEqualTo("{timeout=0s, maxAttempts=2, cancelGrace=200ms, completion=executor}");
+        assertThat(map.get("jobs").toString()).isEqualTo("{timeout=0s, maxAttempts=2, cancelGrace=200ms, completion=direct}");
     }
 
     @Test

@@ -28,78 +28,38 @@ final class Completer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Completer.class);
 
     private final Counters counters;
+    private final boolean direct;
+    /** Unbounded and caching: a callback that blocks occupies one thread, not the pool's results. */
     private final ExecutorService callbacks;
-    private final Executor deliver;
+    private final Executor toCallbacks;
 
     Completer(Counters counters, boolean direct) {
         this.counters = counters;
-        if (direct) {
-            this.callbacks = null;
-            this.deliver = Runnable::run;
-        } else {
-            AtomicInteger n = new AtomicInteger();
-            // Unbounded and caching: a callback that blocks occupies one thread, not the pool's results.
-            this.callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "offload-callback-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            this.deliver = task -> {
-                try {
-                    callbacks.execute(task);
-                } catch (RejectedExecutionException closing) {
-                    task.run(); // the pool is closing: settle the job here rather than lose it
-                }
-            };
-        }
+        this.direct = direct;
+        AtomicInteger n = new AtomicInteger();
+        this.callbacks = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "offload-callback-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.toCallbacks = task -> {
+            try {
+                callbacks.execute(task);
+            } catch (RejectedExecutionException closing) {
+                task.run(); // the pool is closing: settle the job here rather than lose it
+            }
+        };
     }
 
-    void succeed(Job job, byte[] payload, String workerId, long runNanos) {
-        Object value;
-        try {
-            value = job.outputType == null ? payload : PayloadCodec.decode(payload, job.outputType);
-        } catch (IOException e) {
-            failWith(job, new JobFailedException("cannot decode the result of " + job.describe() + " from worker "
-                    + workerId + " as " + job.outputType.toCanonical() + ": " + e.getMessage(),
-                    e.getClass().getName(), e.getMessage(), ""));
-            return;
-        }
-        if (!job.decide()) {
-            return;
-        }
-        counters.runTime.recordNanos(runNanos);
-        counters.endToEnd.recordNanos(System.nanoTime() - job.submittedAt);
-        counters.completed.increment();
-        job.future.settle(value, null, deliveryOf(job));
-    }
-
-    void fail(Job job, byte[] payload, String workerId, long runNanos) {
-        RemoteError error = RemoteError.decode(payload);
-        String message = Job.simpleName(job.handler) + " failed on worker " + workerId + " (" + job.describe()
-                + ", attempt " + job.attempts + "): " + error.type()
-                + (error.message() == null ? "" : ": " + error.message());
-        counters.runTime.recordNanos(runNanos);
-        failWith(job, new JobFailedException(message, error.type(), error.message(), error.stack()));
-    }
-
-    /** Fails the job unless it is settled already; true if this call settled it. */
-    boolean failWith(Job job, OffloadException failure) {
-        if (!job.decide()) {
-            return false;
-        }
-        counters.failed.increment();
-        counters.endToEnd.recordNanos(System.nanoTime() - job.submittedAt);
-        if (failure instanceof JobTimeoutException) {
-            counters.timeouts.increment();
-        }
-        job.future.settle(null, failure, deliveryOf(job));
-        return true;
-    }
-
-    private Executor deliveryOf(Job job) {
+    /**
+     * Where a job's future completes: its own executor, else the reader thread itself
+     * ({@code direct}), else a callback thread. A caller that reads while it waits in get/join never
+     * runs another job's callbacks: those go to a callback thread.
+     */
+    private Executor deliveryOf(Job job, boolean readByCaller) {
         Executor own = job.executor;
         if (own == null) {
-            return deliver;
+            return direct && !readByCaller ? Runnable::run : toCallbacks;
         }
         return task -> {
             try {
@@ -109,6 +69,52 @@ final class Completer implements AutoCloseable {
                 task.run();
             }
         };
+    }
+
+    void succeed(Job job, byte[] payload, String workerId, long runNanos, boolean readByCaller) {
+        Object value;
+        try {
+            value = job.outputType == null ? payload : PayloadCodec.decode(payload, job.outputType);
+        } catch (IOException e) {
+            failWith(job, new JobFailedException("cannot decode the result of " + job.describe() + " from worker "
+                    + workerId + " as " + job.outputType.toCanonical() + ": " + e.getMessage(),
+                    e.getClass().getName(), e.getMessage(), ""), readByCaller);
+            return;
+        }
+        if (!job.decide()) {
+            return;
+        }
+        counters.runTime.recordNanos(runNanos);
+        counters.endToEnd.recordNanos(System.nanoTime() - job.submittedAt);
+        counters.completed.increment();
+        job.future.settle(value, null, deliveryOf(job, readByCaller));
+    }
+
+    void fail(Job job, byte[] payload, String workerId, long runNanos, boolean readByCaller) {
+        RemoteError error = RemoteError.decode(payload);
+        String message = Job.simpleName(job.handler) + " failed on worker " + workerId + " (" + job.describe()
+                + ", attempt " + job.attempts + "): " + error.type()
+                + (error.message() == null ? "" : ": " + error.message());
+        counters.runTime.recordNanos(runNanos);
+        failWith(job, new JobFailedException(message, error.type(), error.message(), error.stack()), readByCaller);
+    }
+
+    /** Fails the job unless it is settled already; true if this call settled it. From a pool thread. */
+    boolean failWith(Job job, OffloadException failure) {
+        return failWith(job, failure, true);
+    }
+
+    private boolean failWith(Job job, OffloadException failure, boolean offTheReader) {
+        if (!job.decide()) {
+            return false;
+        }
+        counters.failed.increment();
+        counters.endToEnd.recordNanos(System.nanoTime() - job.submittedAt);
+        if (failure instanceof JobTimeoutException) {
+            counters.timeouts.increment();
+        }
+        job.future.settle(null, failure, deliveryOf(job, offTheReader));
+        return true;
     }
 
     /** Progress is delivered by the reader role, so it always precedes the result. */
@@ -125,8 +131,6 @@ final class Completer implements AutoCloseable {
 
     @Override
     public void close() {
-        if (callbacks != null) {
-            callbacks.shutdown();
-        }
+        callbacks.shutdown();
     }
 }

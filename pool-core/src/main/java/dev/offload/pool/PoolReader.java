@@ -54,6 +54,8 @@ final class PoolReader implements AutoCloseable {
      * over at its next sweep (the caller then reads its own answer, and nobody has to wake it).
      */
     private final AtomicInteger wanted = new AtomicInteger();
+    /** Role-owned: the holder is a caller waiting in get/join, not the reader thread. */
+    private boolean callerLeads;
     /** The reader thread's last sleep ran to the safety net's end with nothing waking it. */
     private volatile boolean sleptFull;
     /** Links whose doorbell the reader thread must register before it next sleeps. */
@@ -159,9 +161,9 @@ final class PoolReader implements AutoCloseable {
                 role.enterCallback(me);
                 try {
                     if (frame.type() == FrameType.RESULT) {
-                        pool.completer().succeed(job, frame.payload(), link.id(), runNanos);
+                        pool.completer().succeed(job, frame.payload(), link.id(), runNanos, callerLeads);
                     } else {
-                        pool.completer().fail(job, frame.payload(), link.id(), runNanos);
+                        pool.completer().fail(job, frame.payload(), link.id(), runNanos, callerLeads);
                     }
                 } finally {
                     kept = role.exitCallback(me);
@@ -213,6 +215,7 @@ final class PoolReader implements AutoCloseable {
      * then releases it. False when the role was stolen.
      */
     boolean readUntilIdle(ReaderRole.Holder me) {
+        callerLeads = false; // after a rescue, the stolen holder may have been a caller
         while (true) {
             int n = sweep(me);
             if (n < 0) {
@@ -269,6 +272,7 @@ final class PoolReader implements AutoCloseable {
             return false;
         }
         disarmAll(); // we are reading: no worker needs to ring anyone
+        callerLeads = true;
         long start = System.nanoTime();
         while (true) {
             int n = sweep(me);
@@ -342,10 +346,13 @@ final class PoolReader implements AutoCloseable {
             }
             armed.add(link);
         }
+        boolean leading = callerLeads;
+        callerLeads = false;
         role.release(me);
         // Dekker with requestDispatch(): [role FREE] fence [flag] against [flag] fence [role].
         VarHandle.fullFence();
         if (dispatchWanted && role.tryAcquire(me)) {
+            callerLeads = leading;
             for (WorkerLink l : armed) {
                 l.channel.cancelSleep();
             }

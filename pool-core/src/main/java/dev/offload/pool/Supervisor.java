@@ -20,14 +20,21 @@ final class Supervisor implements Runnable {
     private static final long BUSY_TICK_NANOS = 10_000_000L;
     private static final long IDLE_TICK_NANOS = 250_000_000L;
     private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
-    /** A direct completion running longer than this has the reading taken over by a fresh thread. */
+    /**
+     * A direct completion blocked (waiting, sleeping, on a lock) longer than this has the reading
+     * taken over by a fresh thread; one still running (computing, or in a native read) gets
+     * {@link #CALLBACK_BUSY_NANOS}: a thread merely preempted on a loaded machine is not stuck.
+     */
     static final long CALLBACK_STALL_NANOS = 10_000_000L;
+    static final long CALLBACK_BUSY_NANOS = 100_000_000L;
 
     private final WorkerPool pool;
     private final Spawner spawner;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Job> cancels = new ConcurrentLinkedQueue<>();
     private volatile boolean stopped;
+    /** The first rescue of a stalled callback is a warning, later ones are debug lines. */
+    private boolean warnedStall;
 
     Supervisor(WorkerPool pool, Spawner spawner) {
         this.pool = pool;
@@ -84,17 +91,33 @@ final class Supervisor implements Runnable {
                 }
             }
         }
-        if (pool.reader().role.stalledSince(now - CALLBACK_STALL_NANOS) != null
-                && ReaderThread.rescue(pool, pool.reader(), now - CALLBACK_STALL_NANOS) != null) {
-            LOG.warn("a job's completion has run on the reader for over {} ms: another thread reads the answers now"
-                    + " (use JobOptions.withExecutor or jobs.completion: executor for callbacks that block)",
-                    CALLBACK_STALL_NANOS / 1_000_000);
-        }
+        rescueStalledReader(now);
         spawner.maintain(now);
         if (pool.isDraining()) {
             pool.checkTerminated();
         }
         return busy;
+    }
+
+    /** A holder of the reader role stuck in user code: a fresh reader thread takes the reading over. */
+    private void rescueStalledReader(long now) {
+        Thread stalled = pool.reader().role.stalledSince(now - CALLBACK_STALL_NANOS);
+        if (stalled == null) {
+            return;
+        }
+        boolean blocked = stalled.getState() != Thread.State.RUNNABLE;
+        long limit = blocked ? CALLBACK_STALL_NANOS : CALLBACK_BUSY_NANOS;
+        if (ReaderThread.rescue(pool, pool.reader(), now - limit) == null) {
+            return;
+        }
+        String message = "a job's completion on {} has {} for over {} ms: another thread reads the answers now"
+                + " (complete on an executor with JobOptions.withExecutor, or set jobs.completion: executor)";
+        if (!warnedStall) {
+            warnedStall = true;
+            LOG.warn(message, stalled.getName(), blocked ? "blocked" : "run", limit / 1_000_000);
+        } else {
+            LOG.debug(message, stalled.getName(), blocked ? "blocked" : "run", limit / 1_000_000);
+        }
     }
 
     /** Deadlines, cancels, heartbeats and retirement of one worker; true while it holds jobs. */

@@ -3,24 +3,43 @@ package dev.offload.pool;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Jobs waiting for a worker: bounded, highest priority first, FIFO within a priority. Lock-free
  * ({@link #offer} never parks), so {@code submit()} cannot block. Nothing waits on it: the reader
  * role takes jobs from it whenever a worker's answer frees credit.
+ *
+ * <p>One FIFO per priority in use: most pools use one priority, so an offer or a poll costs a
+ * queue node, not a sorted insert. A job put back after its worker died goes to a side lane of
+ * its priority that is served first, so it keeps its place ahead of later jobs.
  */
 final class AdmissionQueue {
-    private static final Comparator<Job> ORDER =
-            Comparator.comparingInt((Job j) -> -j.priority).thenComparingLong(j -> j.seq);
-
     private final int capacity;
-    private final ConcurrentSkipListSet<Job> jobs = new ConcurrentSkipListSet<>(ORDER);
+    /** Priority → its lanes; highest priority first. Lanes are created on first use and kept. */
+    private final ConcurrentSkipListMap<Integer, Lanes> byPriority = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
     private final AtomicInteger size = new AtomicInteger();
+
+    private static final class Lanes {
+        final ConcurrentLinkedQueue<Job> returned = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Job> fresh = new ConcurrentLinkedQueue<>();
+
+        Job poll() {
+            Job job = returned.poll();
+            return job != null ? job : fresh.poll();
+        }
+    }
 
     AdmissionQueue(int capacity) {
         this.capacity = capacity;
+    }
+
+    private Lanes lanes(int priority) {
+        Lanes lanes = byPriority.get(priority);
+        return lanes != null ? lanes : byPriority.computeIfAbsent(priority, p -> new Lanes());
     }
 
     /** Adds a new job; false when the queue is full. */
@@ -29,26 +48,37 @@ final class AdmissionQueue {
             size.decrementAndGet();
             return false;
         }
-        jobs.add(job);
+        lanes(job.priority).fresh.add(job);
         return true;
     }
 
-    /** Puts back a job whose worker died; it keeps its place (priority, then submit order). */
+    /**
+     * Puts back a job whose worker died before answering; it goes ahead of the jobs of its
+     * priority that never left the queue (returned ones among themselves in return order).
+     */
     void requeue(Job job) {
         size.incrementAndGet(); // over capacity is allowed here: the job was already admitted
-        jobs.add(job);
+        lanes(job.priority).returned.add(job);
     }
 
     Job poll() {
-        Job job = jobs.pollFirst();
-        if (job != null) {
-            size.decrementAndGet();
+        if (size.get() <= 0) {
+            return null;
         }
-        return job;
+        for (Lanes lanes : byPriority.values()) {
+            Job job = lanes.poll();
+            if (job != null) {
+                size.decrementAndGet();
+                return job;
+            }
+        }
+        return null;
     }
 
+    /** Removes a waiting job (cancelled, timed out); linear in its priority's queue, which is rare. */
     boolean remove(Job job) {
-        if (jobs.remove(job)) {
+        Lanes lanes = byPriority.get(job.priority);
+        if (lanes != null && (lanes.fresh.remove(job) || lanes.returned.remove(job))) {
             size.decrementAndGet();
             return true;
         }
@@ -61,7 +91,12 @@ final class AdmissionQueue {
 
     /** Every waiting job, weakly consistent: for the supervisor's deadline scan. */
     Iterable<Job> waiting() {
-        return jobs;
+        List<Job> all = new ArrayList<>();
+        for (Map.Entry<Integer, Lanes> e : byPriority.entrySet()) {
+            all.addAll(e.getValue().returned);
+            all.addAll(e.getValue().fresh);
+        }
+        return all;
     }
 
     /** Removes and returns every waiting job (pool closing, crash loop). */

@@ -42,16 +42,31 @@ public final class FrameCodec {
     private FrameCodec() {
     }
 
-    /** Refuses a frame that is over the limit, before anything is written. */
+    /**
+     * The last handler name encoded, with its bytes: a pool sends the same few names over and over,
+     * so most sends skip the encoding. Racy by design and safe: the record is immutable (final
+     * fields), and a thread that sees an older one merely encodes again. The bytes are never written.
+     */
+    private static HandlerName lastHandler = new HandlerName("", new byte[0]);
+
+    private record HandlerName(String name, byte[] bytes) {
+    }
+
+    /** Refuses a frame that is over the limit, before anything is written; returns the handler name's bytes. */
     public static byte[] checkSendable(Frame frame, long maxFrameBytes) throws FrameTooLargeException {
         if (frame.payload().length > maxFrameBytes) {
             throw new FrameTooLargeException(frame.payload().length, maxFrameBytes);
+        }
+        HandlerName last = lastHandler;
+        if (last.name.equals(frame.handler())) {
+            return last.bytes;
         }
         byte[] handler = frame.handler().getBytes(StandardCharsets.UTF_8);
         if (handler.length > ChannelOptions.MAX_HANDLER_BYTES) {
             throw new IllegalArgumentException("handler name of " + handler.length + " bytes is over the "
                     + ChannelOptions.MAX_HANDLER_BYTES + "-byte limit: " + frame.handler().substring(0, 80) + "…");
         }
+        lastHandler = new HandlerName(frame.handler(), handler);
         return handler;
     }
 

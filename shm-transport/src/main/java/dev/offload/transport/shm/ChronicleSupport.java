@@ -62,6 +62,9 @@ public final class ChronicleSupport {
         props.put("chronicle.disk.monitor.disable", "true"); // no disk-space thread: tmpfs, and we delete as we go
         props.put("disable.perf.info", "true");             // no "Took N ms to add mapping" on every roll
         props.put("jvm.resource.tracing", "false");         // no allocation-site capture per resource
+        // No "Chronicle core loaded from ..." INFO line at start-up: Jvm logs it unconditionally.
+        // This quiets it under slf4j-simple; other logging back-ends take their own setting.
+        props.put("org.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm", "warn");
         return props;
     }
 

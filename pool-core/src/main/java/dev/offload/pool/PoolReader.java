@@ -136,7 +136,7 @@ final class PoolReader implements AutoCloseable {
                 spin.record(System.nanoTime() - idleSince);
                 idleSince = 0;
             }
-            if (sleptFull) {
+            if (sleptFull && !callerLeads) {
                 pool.counters().lateReads.increment();
             }
         }

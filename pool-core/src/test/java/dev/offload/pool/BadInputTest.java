@@ -1,6 +1,7 @@
 package dev.offload.pool;
 
 import dev.offload.pool.handlers.Echo;
+import dev.offload.pool.handlers.Flood;
 import dev.offload.pool.handlers.Garbage;
 import dev.offload.pool.handlers.Grow;
 import dev.offload.worker.JobContext;
@@ -54,12 +55,15 @@ class BadInputTest {
     }
 
     @Test
-    void shouldShrugOffGarbageOnAShmDoorbell() {
-        // Over shm, file descriptor 1 only carries wake-up bytes: junk there is a spurious wake-up.
+    void shouldLogWhatAShmWorkerWritesToFileDescriptor1AndNeverBlockOnIt() {
+        // Over shm, file descriptor 1 carries nothing of the protocol: it is joined to stderr and
+        // read by the parent, so junk there is logged and a flood of it cannot fill an unread pipe.
         try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
             assertThat(pool.submit(Garbage.class, "x").join()).isEqualTo("x");
+            assertThat(pool.submit(Flood.class, 20_000).join()).isEqualTo(20_000); // ~1.3 MB
             assertThat(pool.submit(Echo.class, "y").join()).isEqualTo("y");
             assertThat(pool.stats().crashes()).isZero();
+            assertThat(pool.links()[0].worker.stderrTail(1_000)).anySatisfy(line -> assertThat(line).contains("chatter on fd 1"));
         }
     }
 

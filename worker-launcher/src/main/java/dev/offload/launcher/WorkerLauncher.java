@@ -77,6 +77,12 @@ public final class WorkerLauncher implements AutoCloseable {
             doorbell = DoorbellListener.listen(shmDir);
         }
         ProcessBuilder builder = new ProcessBuilder(WorkerCommand.command(config));
+        if (shm) {
+            // Over shm the worker's stdout carries nothing of ours: join it to stderr, so that what
+            // native code writes to fd 1 is logged like stderr instead of filling an unread pipe
+            // until the worker blocks.
+            builder.redirectErrorStream(true);
+        }
         builder.environment().clear();
         builder.environment().putAll(WorkerCommand.environment(config, id, spec.format(), token));
         Process process;
@@ -89,7 +95,7 @@ public final class WorkerLauncher implements AutoCloseable {
             ShmChannel.discard(shmDir);
             throw new WorkerStartException("worker " + id + " could not be forked: " + e.getMessage(), -1, List.of());
         }
-        StderrPump stderr = StderrPump.start(process.getErrorStream(), id);
+        StderrPump stderr = StderrPump.start(shm ? process.getInputStream() : process.getErrorStream(), id);
         String name = "worker " + id;
         Channel channel = null;
         AtomicBoolean timedOut = new AtomicBoolean();

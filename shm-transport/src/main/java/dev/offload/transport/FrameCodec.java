@@ -77,8 +77,13 @@ public final class FrameCodec {
 
     /** Writes the header into {@code buf} at its position, advancing it. */
     public static void writeHeader(Frame frame, byte[] handlerBytes, ByteBuffer buf) {
-        buf.putInt(AFTER_PREFIX + handlerBytes.length + frame.payload().length)
-                .putShort(MAGIC)
+        writeHeader(frame, handlerBytes, buf, MAGIC, frame.payload().length);
+    }
+
+    /** {@code bodyBytes}: what follows the handler name, the payload or an arena reference. */
+    private static void writeHeader(Frame frame, byte[] handlerBytes, ByteBuffer buf, short magic, int bodyBytes) {
+        buf.putInt(AFTER_PREFIX + handlerBytes.length + bodyBytes)
+                .putShort(magic)
                 .put(VERSION)
                 .put(frame.type().code())
                 .putInt(frame.flags())
@@ -94,16 +99,8 @@ public final class FrameCodec {
      * they were by {@link Header#arenaOffset()} and {@link Header#arenaEnd()}.
      */
     public static void encodeArenaFrame(Frame frame, byte[] handlerBytes, int offset, long end, ByteBuffer buf) {
-        buf.putInt(AFTER_PREFIX + handlerBytes.length + ARENA_REF_BYTES)
-                .putShort(ARENA_MAGIC)
-                .put(VERSION)
-                .put(frame.type().code())
-                .putInt(frame.flags())
-                .putLong(frame.jobId())
-                .putInt(frame.attempt())
-                .putShort((short) handlerBytes.length)
-                .putInt(frame.payload().length)
-                .put(handlerBytes)
+        writeHeader(frame, handlerBytes, buf, ARENA_MAGIC, ARENA_REF_BYTES);
+        buf.put(handlerBytes)
                 .putInt(offset)
                 .putInt(frame.payload().length)
                 .putLong(end);

@@ -44,19 +44,7 @@ final class FrameAppender implements AutoCloseable {
     void append(Frame frame, byte[] handlerBytes) {
         header.clear();
         FrameCodec.writeHeader(frame, handlerBytes, header);
-        DocumentContext dc = appender.writingDocument();
-        try {
-            Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(header.array(), 0, FrameCodec.HEADER_BYTES);
-            bytes.write(handlerBytes);
-            bytes.write(frame.payload());
-        } catch (RuntimeException e) {
-            dc.rollbackOnClose();
-            throw e;
-        } finally {
-            dc.close();
-        }
-        appended = true;
+        write(header.array(), FrameCodec.HEADER_BYTES, handlerBytes, frame.payload());
     }
 
     /**
@@ -66,9 +54,17 @@ final class FrameAppender implements AutoCloseable {
     void appendArenaReference(Frame frame, byte[] handlerBytes, int offset, long end) {
         reference.clear();
         FrameCodec.encodeArenaFrame(frame, handlerBytes, offset, end, reference);
+        write(reference.array(), reference.position(), Frame.NO_PAYLOAD, Frame.NO_PAYLOAD);
+    }
+
+    /** One document: the first {@code length} bytes of {@code head}, then {@code a} and {@code b}. */
+    private void write(byte[] head, int length, byte[] a, byte[] b) {
         DocumentContext dc = appender.writingDocument();
         try {
-            dc.wire().bytes().write(reference.array(), 0, reference.position());
+            Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(head, 0, length);
+            bytes.write(a);
+            bytes.write(b);
         } catch (RuntimeException e) {
             dc.rollbackOnClose();
             throw e;

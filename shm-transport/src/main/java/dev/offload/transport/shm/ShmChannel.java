@@ -201,6 +201,9 @@ public final class ShmChannel implements Channel {
         try {
             while (!append(frame, handler)) {
                 // The arena is full of payloads the reader has not copied out yet.
+                if (doorbell.peerGone()) {
+                    throw peerGone(); // and never will: nobody is left to free the space
+                }
                 sendLock.unlock();
                 try {
                     LockSupport.parkNanos(this, ARENA_WAIT_NANOS);

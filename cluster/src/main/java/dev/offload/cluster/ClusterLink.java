@@ -1,0 +1,125 @@
+package dev.offload.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.ExecutionCallback;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.replicatedmap.ReplicatedMap;
+import dev.offload.config.PoolConfig;
+import dev.offload.pool.OffloadException;
+
+import java.util.Collection;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * This host's Hazelcast member and the two things Offload uses of it: an executor to send messages to
+ * one member, and the replicated map where hosts publish their {@link HostLoad}. Owns the member;
+ * {@link #close()} leaves the cluster. Thread-safe.
+ */
+final class ClusterLink implements AutoCloseable {
+    private final HazelcastInstance hazelcast;
+    private final IExecutorService executor;
+    private final ReplicatedMap<String, HostLoad> loads;
+    private final Member self;
+    private final String selfAddress;
+
+    private ClusterLink(HazelcastInstance hazelcast) {
+        this.hazelcast = hazelcast;
+        this.executor = hazelcast.getExecutorService(MemberConfig.EXECUTOR);
+        this.loads = hazelcast.getReplicatedMap(MemberConfig.LOADS);
+        this.self = hazelcast.getCluster().getLocalMember();
+        this.selfAddress = addressOf(self);
+    }
+
+    /**
+     * Starts this host's member and returns once it has joined the cluster of {@code cluster.members}
+     * (or formed it, when no listed member answers).
+     *
+     * @throws OffloadException when the member cannot start, e.g. the bind port is taken
+     */
+    static ClusterLink join(PoolConfig config, Dispatch dispatch) {
+        HazelcastInstance hazelcast;
+        try {
+            hazelcast = Hazelcast.newHazelcastInstance(MemberConfig.of(config, new Wire(dispatch)));
+        } catch (RuntimeException e) {
+            throw new OffloadException("cannot join cluster '" + config.clusterName() + "' as " + config.clusterBind()
+                    + " (cluster.bind): " + e.getMessage(), e);
+        }
+        try {
+            return new ClusterLink(hazelcast);
+        } catch (RuntimeException e) {
+            hazelcast.getLifecycleService().terminate();
+            throw e;
+        }
+    }
+
+    /** {@code host:port} of a member as Hazelcast reached it; IPv6 in brackets. */
+    static String addressOf(Member member) {
+        String host = member.getAddress().getHost();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + member.getAddress().getPort();
+    }
+
+    Member self() {
+        return self;
+    }
+
+    String selfAddress() {
+        return selfAddress;
+    }
+
+    /** The members now in the cluster, this one included. */
+    Collection<Member> members() {
+        return hazelcast.getCluster().getMembers();
+    }
+
+    /** The member with this id if it is in the cluster now, else null. */
+    Member member(UUID id) {
+        for (Member m : members()) {
+            if (m.getUuid().equals(id)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    ReplicatedMap<String, HostLoad> loads() {
+        return loads;
+    }
+
+    /** Offers a job; {@code answer} gets the {@link Admission} code on a Hazelcast thread, or why none came. */
+    void offer(JobMessage job, Member target, ExecutionCallback<Integer> answer) {
+        executor.submitToMember(job, target, answer);
+    }
+
+    /** Sends a result or a cancel; {@code delivered} hears on a Hazelcast thread whether it was run there. */
+    void send(Runnable message, Member target, ExecutionCallback<Object> delivered) {
+        executor.submitToMember(message, target, delivered);
+    }
+
+    /** {@code action} runs on a Hazelcast event thread for every member that leaves or dies from now on. */
+    void onMemberLeft(Consumer<Member> action) {
+        hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                // a new member publishes its load before anyone routes to it
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                action.accept(event.getMember());
+            }
+        });
+    }
+
+    /** Leaves the cluster: the others see this member go at once rather than after the heartbeat timeout. */
+    @Override
+    public void close() {
+        if (hazelcast.getLifecycleService().isRunning()) {
+            hazelcast.shutdown();
+        }
+    }
+}

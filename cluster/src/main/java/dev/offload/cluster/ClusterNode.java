@@ -49,8 +49,8 @@ final class ClusterNode implements AutoCloseable {
             inbox.submitterLeft(member);
             board.forget(member);
         });
-        board.publish();
-        timer.scheduleWithFixedDelay(this::publish, LoadBoard.PUBLISH_PERIOD_MS, LoadBoard.PUBLISH_PERIOD_MS,
+        board.tick();
+        timer.scheduleWithFixedDelay(this::tick, LoadBoard.PUBLISH_PERIOD_MS, LoadBoard.PUBLISH_PERIOD_MS,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -115,12 +115,12 @@ final class ClusterNode implements AutoCloseable {
         }
     }
 
-    // A periodic task that throws is never run again: a failed publication is logged and retried.
-    private void publish() {
+    // A periodic task that throws is never run again: a failed tick is logged and retried.
+    private void tick() {
         try {
-            board.publish();
+            board.tick();
         } catch (RuntimeException e) {
-            LOG.debug("could not publish this host's load: {}", e.toString());
+            LOG.debug("could not publish or read the hosts' loads: {}", e.toString());
         }
     }
 

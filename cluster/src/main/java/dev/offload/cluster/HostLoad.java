@@ -10,9 +10,11 @@ import java.util.Objects;
 /**
  * What a host publishes about itself in the cluster's replicated map, keyed by its member id: where it
  * listens, how much room it has ({@link LocalLoad#free()}), how many jobs its workers finished, and
- * whether it takes jobs at all (false once it drains). Immutable once read.
+ * whether it takes jobs at all (false once it drains). {@code version} counts its publications, so a
+ * reader can tell a newer figure from one it has already taken in. Immutable once read.
  */
 final class HostLoad implements IdentifiedDataSerializable {
+    private long version;
     private String address;
     private boolean accepting;
     private int free;
@@ -21,11 +23,16 @@ final class HostLoad implements IdentifiedDataSerializable {
     HostLoad() {
     }
 
-    HostLoad(String address, boolean accepting, int free, long completed) {
+    HostLoad(long version, String address, boolean accepting, int free, long completed) {
+        this.version = version;
         this.address = address;
         this.accepting = accepting;
         this.free = free;
         this.completed = completed;
+    }
+
+    long version() {
+        return version;
     }
 
     String address() {
@@ -56,6 +63,7 @@ final class HostLoad implements IdentifiedDataSerializable {
 
     @Override
     public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeLong(version);
         out.writeString(address);
         out.writeBoolean(accepting);
         out.writeInt(free);
@@ -64,25 +72,32 @@ final class HostLoad implements IdentifiedDataSerializable {
 
     @Override
     public void readData(ObjectDataInput in) throws IOException {
+        version = in.readLong();
         address = in.readString();
         accepting = in.readBoolean();
         free = in.readInt();
         completed = in.readLong();
     }
 
+    /** Same figures, whatever the version. */
+    boolean sameFigures(HostLoad h) {
+        return h != null && accepting == h.accepting && free == h.free && completed == h.completed
+                && Objects.equals(address, h.address);
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof HostLoad h && accepting == h.accepting && free == h.free && completed == h.completed
+        return o instanceof HostLoad h && version == h.version && accepting == h.accepting && free == h.free && completed == h.completed
                 && Objects.equals(address, h.address);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(address, accepting, free, completed);
+        return Objects.hash(version, address, accepting, free, completed);
     }
 
     @Override
     public String toString() {
-        return address + (accepting ? "" : " (draining)") + " free=" + free + " completed=" + completed;
+        return address + (accepting ? "" : " (draining)") + " free=" + free + " completed=" + completed + " v" + version;
     }
 }

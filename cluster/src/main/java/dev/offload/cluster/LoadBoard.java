@@ -1,8 +1,6 @@
 package dev.offload.cluster;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.core.EntryAdapter;
-import com.hazelcast.core.EntryEvent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Who has room: this host's exact {@link LocalLoad}, and for every other host the {@link HostLoad} it
  * last published, less the jobs this host sent it since (so that a burst of submits spreads out
- * instead of all going to the host that looked emptiest a moment ago). {@link #publish} runs on the
- * {@code offload-cluster-timer} thread; {@link #best} on any submitting or Hazelcast thread; the
- * published figures arrive on Hazelcast event threads.
+ * instead of all going to the host that looked emptiest a moment ago). {@link #tick} runs on the
+ * {@code offload-cluster-timer} thread: it publishes this host's figure and reads the others' from the
+ * map's local replica (a map listener would miss what was replicated before it was registered
+ * everywhere). {@link #best} and {@link #sent} run on submitting and Hazelcast threads.
  */
 final class LoadBoard {
     /** How often this host's figure is published when it changed. */
@@ -27,47 +26,53 @@ final class LoadBoard {
     private final String selfKey;
     private final ConcurrentHashMap<UUID, Estimate> others = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
-    private HostLoad lastPublished; // publishing thread only
+    private HostLoad lastPublished; // guarded by this
 
     LoadBoard(ClusterLink link, LocalLoad local) {
         this.link = link;
         this.local = local;
         this.selfKey = link.self().getUuid().toString();
-        link.loads().addEntryListener(new EntryAdapter<>() {
-            @Override
-            public void entryAdded(EntryEvent<String, HostLoad> event) {
-                heard(event.getKey(), event.getValue());
-            }
+    }
 
-            @Override
-            public void entryUpdated(EntryEvent<String, HostLoad> event) {
-                heard(event.getKey(), event.getValue());
+    /** Publishes this host's figure if it changed, and takes in the others' newer figures. */
+    void tick() {
+        publish();
+        for (var entry : link.loads().entrySet()) {
+            UUID id = UUID.fromString(entry.getKey());
+            if (!entry.getKey().equals(selfKey) && link.member(id) != null) {
+                others.computeIfAbsent(id, k -> new Estimate()).heard(entry.getValue());
             }
+        }
+    }
 
-            @Override
-            public void entryRemoved(EntryEvent<String, HostLoad> event) {
-                others.remove(UUID.fromString(event.getKey()));
+    /** A member's estimate; a member not yet taken in by {@link #tick} is read from the map now. */
+    private Estimate estimateOf(Member member) {
+        Estimate estimate = others.get(member.getUuid());
+        if (estimate == null) {
+            HostLoad load = link.loads().get(member.getUuid().toString());
+            if (load != null) {
+                estimate = others.computeIfAbsent(member.getUuid(), k -> new Estimate());
+                estimate.heard(load);
             }
-        });
-        // Entries published before the listener was added (this host joined an existing cluster).
-        link.loads().forEach(this::heard);
+        }
+        return estimate;
     }
 
     /**
-     * The host to offer a job to next: the one with the most room, this host on a tie (no network),
-     * skipping the hosts in {@code refused} and hosts that do not take jobs; null when none is left.
+     * The host to offer a job to next: the one with the most room, skipping the hosts in {@code refused}
+     * and hosts that do not take jobs; null when none is left. Another host wins a tie with this one:
+     * a submit that gets here found no free worker on this host, while another host's figure may be
+     * a moment old and it may have one free by now.
      */
     Member best(Set<UUID> refused) {
         Member best = null;
         int bestFree = Integer.MIN_VALUE;
-        Member self = link.self();
-        if (accepting && !refused.contains(self.getUuid())) {
-            best = self;
-            bestFree = local.free();
-        }
         for (Member member : link.members()) {
-            Estimate estimate = others.get(member.getUuid());
-            if (estimate == null || !estimate.accepting || refused.contains(member.getUuid()) || member.localMember()) {
+            if (member.localMember() || refused.contains(member.getUuid())) {
+                continue;
+            }
+            Estimate estimate = estimateOf(member);
+            if (estimate == null || !estimate.accepting) {
                 continue;
             }
             int free = estimate.free.get();
@@ -75,6 +80,10 @@ final class LoadBoard {
                 best = member;
                 bestFree = free;
             }
+        }
+        Member self = link.self();
+        if (accepting && !refused.contains(self.getUuid()) && (best == null || local.free() > bestFree)) {
+            best = self;
         }
         return best;
     }
@@ -95,8 +104,9 @@ final class LoadBoard {
 
     /** Publishes this host's figure if it changed since the last time. */
     synchronized void publish() {
-        HostLoad now = new HostLoad(link.selfAddress(), accepting, local.free(), local.completed());
-        if (!now.equals(lastPublished)) {
+        long version = lastPublished == null ? 1 : lastPublished.version() + 1;
+        HostLoad now = new HostLoad(version, link.selfAddress(), accepting, local.free(), local.completed());
+        if (!now.sameFigures(lastPublished)) {
             link.loads().put(selfKey, now);
             lastPublished = now;
         }
@@ -125,19 +135,18 @@ final class LoadBoard {
         return members;
     }
 
-    private void heard(String key, HostLoad load) {
-        if (key.equals(selfKey) || load == null) {
-            return;
-        }
-        UUID id = UUID.fromString(key);
-        Estimate estimate = others.computeIfAbsent(id, k -> new Estimate());
-        estimate.accepting = load.accepting();
-        estimate.free.set(load.free());
-    }
-
-    /** Another host's room as this host reckons it. */
+    /** Another host's room as this host reckons it: its last figure, less what was sent it since. */
     private static final class Estimate {
         final AtomicInteger free = new AtomicInteger();
         volatile boolean accepting;
+        private long version; // guarded by this
+
+        synchronized void heard(HostLoad load) {
+            if (load.version() > version) {
+                version = load.version();
+                accepting = load.accepting();
+                free.set(load.free());
+            }
+        }
     }
 }

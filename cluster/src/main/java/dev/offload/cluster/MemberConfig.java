@@ -64,10 +64,11 @@ final class MemberConfig {
 
     /**
      * Offload's own messages are {@link com.hazelcast.nio.serialization.IdentifiedDataSerializable} and
-     * never reach Java deserialisation. What still may is an exception in an error response (JDK or
-     * Hazelcast types), so exactly those packages are allowed and Hazelcast's broader defaults (every
-     * {@code java*} class, every array) are not: a member or anyone on the port who sends any other
-     * Java-serialized object, a gadget chain or a user's {@code Serializable} task, is refused.
+     * never reach Java deserialisation, so none of Offload's classes is on the list: a {@code Serializable}
+     * class of the application's, Offload's or a library's is refused like any other. What still may
+     * arrive Java-serialized is an exception in an error response (JDK or Hazelcast types), so exactly
+     * those packages are allowed, and Hazelcast's broader defaults (every {@code java*} class, every
+     * array) are not.
      */
     static JavaSerializationFilterConfig javaSerializationFilter() {
         ClassFilter allowed = new ClassFilter()
@@ -76,7 +77,7 @@ final class MemberConfig {
                         "java.util.Collections$UnmodifiableCollection", "java.util.Collections$UnmodifiableList",
                         "java.util.Collections$UnmodifiableRandomAccessList", "[Ljava.lang.StackTraceElement;",
                         "[Ljava.lang.Throwable;", "[Ljava.lang.Object;")
-                .addPrefixes("com.hazelcast.", "dev.offload.cluster.");
+                .addPrefixes("com.hazelcast.");
         return new JavaSerializationFilterConfig().setDefaultsDisabled(true).setWhitelist(allowed);
     }
 }

@@ -70,6 +70,7 @@ public final class ClusterHostMain {
         map.put("completed", stats.local().completed());
         map.put("failed", stats.local().failed());
         map.put("cancelled", stats.local().cancelled());
+        map.put("timeouts", stats.local().timeouts());
         map.put("members", stats.members());
         return PayloadCodec.mapper().writeValueAsString(map);
     }

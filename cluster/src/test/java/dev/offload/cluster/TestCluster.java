@@ -3,6 +3,7 @@ package dev.offload.cluster;
 import dev.offload.config.PoolConfig;
 import dev.offload.config.PoolConfigBuilder;
 import dev.offload.transport.shm.ShmDirectory;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -29,9 +30,10 @@ import static org.awaitility.Awaitility.await;
  * with free ports, one worker each, a cluster name of their own. After each test every pool is closed,
  * every host stopped, and nothing may be left: no host or worker JVM (found by a marker on their
  * command lines, since a killed host's workers are no longer this JVM's descendants) and no shm
- * directory of a host; those of a killed host are swept as the next pool start would.
+ * directory of a host; those of a killed host are swept as the next pool start would. Registered on
+ * a static field ({@link #shared()}), the hosts serve every test of the class and the check runs after all.
  */
-final class TestCluster implements AfterEachCallback {
+final class TestCluster implements AfterEachCallback, AfterAllCallback {
     static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
     static final Duration READY = Duration.ofSeconds(60);
     private static final Path SHM = Path.of("/dev/shm");
@@ -42,6 +44,20 @@ final class TestCluster implements AfterEachCallback {
     final String name = "offload-test-" + Long.toHexString(System.nanoTime());
     private final List<ClusterPool> pools = new CopyOnWriteArrayList<>();
     private final List<HostProcess> hosts = new CopyOnWriteArrayList<>();
+    private final boolean shared;
+
+    TestCluster() {
+        this(false);
+    }
+
+    private TestCluster(boolean shared) {
+        this.shared = shared;
+    }
+
+    /** For a static field: the hosts live until every test of the class has run. */
+    static TestCluster shared() {
+        return new TestCluster(true);
+    }
 
     /** {@code n} free {@code 127.0.0.1:port} addresses. */
     static List<String> freeAddresses(int n) throws IOException {
@@ -92,6 +108,19 @@ final class TestCluster implements AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
+        if (!shared) {
+            stopAndCheck(context);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (shared) {
+            stopAndCheck(context);
+        }
+    }
+
+    private void stopAndCheck(ExtensionContext context) throws Exception {
         try {
             for (ClusterPool pool : pools) {
                 pool.close();

@@ -10,6 +10,8 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import dev.offload.config.PoolConfig;
 import dev.offload.pool.OffloadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.UUID;
@@ -21,6 +23,7 @@ import java.util.function.Consumer;
  * {@link #close()} leaves the cluster. Thread-safe.
  */
 final class ClusterLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
     private final HazelcastInstance hazelcast;
     private final IExecutorService executor;
     private final ReplicatedMap<String, HostLoad> loads;
@@ -98,6 +101,25 @@ final class ClusterLink implements AutoCloseable {
     /** Sends a result or a cancel; {@code delivered} hears on a Hazelcast thread whether it was run there. */
     void send(Runnable message, Member target, ExecutionCallback<Object> delivered) {
         executor.submitToMember(message, target, delivered);
+    }
+
+    /** Asks {@code host} to stop an attempt it accepted; a cancel that cannot be delivered is only logged. */
+    void cancel(long jobId, int attempt, Member host) {
+        ExecutionCallback<Object> logFailure = new ExecutionCallback<>() {
+            @Override
+            public void onResponse(Object response) {
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+                LOG.debug("could not cancel job {} on {}: {}", jobId, addressOf(host), t.toString());
+            }
+        };
+        try {
+            send(new CancelMessage(self.getUuid(), jobId, attempt), host, logFailure);
+        } catch (RuntimeException e) { // this member is shutting down
+            logFailure.onFailure(e);
+        }
     }
 
     /** {@code action} runs on a Hazelcast event thread for every member that leaves or dies from now on. */

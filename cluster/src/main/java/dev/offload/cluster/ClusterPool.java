@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Hazelcast cluster ({@code cluster:} in the config).
  *
  * <p>A job runs on this host when one of its workers is free; otherwise it goes to the host with the
- * most room (hosts publish theirs about every {@value LoadBoard#PUBLISH_PERIOD_MS} ms). A host that is
+ * most room (hosts publish theirs every 20 ms while it changes). A host that is
  * full refuses and the next is asked, at no cost; when every host is full the future fails with
  * {@link PoolRejectedException} ({@code QUEUE_FULL}), as a single pool's does. A job travels as JSON
  * bytes with its handler's class name: every host needs the same handler classes, and a host that

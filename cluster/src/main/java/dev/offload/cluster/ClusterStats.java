@@ -24,8 +24,8 @@ public record ClusterStats(PoolStats local, List<Member> members) {
      * @param address   {@code host:port} its cluster member listens on
      * @param self      true for this host
      * @param accepting false once it drains (shuts down) or before it first published
-     * @param free      its workers free minus its jobs waiting, as last published (about every
-     *                  {@value LoadBoard#PUBLISH_PERIOD_MS} ms when it changes): negative while jobs queue there
+     * @param free      its workers free minus its jobs waiting, as last published (every 20 ms
+     *                  while it changes): negative while jobs queue there
      * @param completed jobs its workers finished with a result, as last published
      */
     public record Member(String address, boolean self, boolean accepting, int free, long completed) {

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Who has room: this host's exact {@link LocalLoad}, and for every other host the {@link HostLoad} it
- * last published, less the jobs this host sent it since (so that a burst of submits spreads out
- * instead of all going to the host that looked emptiest a moment ago). {@link #tick} runs on the
+ * last published, less the jobs this host sent it since and plus those that ended there since (so
+ * that a burst of submits spreads out instead of all going to the host that looked emptiest a moment
+ * ago, and a stream of short jobs is not held back by a figure that is 20 ms old). {@link #tick} runs on the
  * {@code offload-cluster-timer} thread: it publishes this host's figure and reads the others' from the
  * map's local replica (a map listener would miss what was replicated before it was registered
  * everywhere). {@link #best} and {@link #sent} run on submitting and Hazelcast threads.
@@ -93,6 +94,14 @@ final class LoadBoard {
         Estimate estimate = others.get(member.getUuid());
         if (estimate != null) {
             estimate.free.decrementAndGet();
+        }
+    }
+
+    /** A job {@code member} held has ended there: count its room back until it publishes again. */
+    void returned(Member member) {
+        Estimate estimate = others.get(member.getUuid());
+        if (estimate != null) {
+            estimate.free.incrementAndGet();
         }
     }
 

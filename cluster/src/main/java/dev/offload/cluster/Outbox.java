@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.MemberLeftException;
-import dev.offload.pool.JobFailedException;
 import dev.offload.pool.JobOptions;
 import dev.offload.pool.JobTimeoutException;
 import dev.offload.pool.OffloadException;
@@ -14,7 +13,6 @@ import dev.offload.pool.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +20,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,10 +65,8 @@ final class Outbox {
         Duration timeout = options.timeout() != null ? options.timeout() : defaultTimeout;
         int attempts = options.maxAttempts() > 0 ? options.maxAttempts() : defaultMaxAttempts;
         Executor completion = options.executor() != null ? options.executor() : callbacks;
-        RemoteJob[] self = new RemoteJob[1];
         RemoteJob job = new RemoteJob(id, handler, input, output, options.priority(), attempts, timeout.toNanos(),
-                completion, () -> stop(self[0], null));
-        self[0] = job;
+                completion, cancelled -> stop(cancelled, null));
         jobs.put(id, job);
         undecided.enter();
         job.future.whenComplete((value, failure) -> {
@@ -91,10 +86,14 @@ final class Outbox {
 
     /** A host sent the outcome of an attempt (Hazelcast executor thread). */
     void result(ResultMessage message) {
-        RemoteJob job = jobs.get(message.jobId());
         Member host = link.member(message.host());
-        if (job == null || host == null) {
-            return; // decided already, or the host left and the job is being run again elsewhere
+        if (host == null) {
+            return; // it left meanwhile, and its jobs are being run again elsewhere
+        }
+        board.returned(host);
+        RemoteJob job = jobs.get(message.jobId());
+        if (job == null) {
+            return; // decided already: timed out or cancelled
         }
         Outcome outcome = message.outcome();
         switch (outcome.kind) {
@@ -107,9 +106,9 @@ final class Outbox {
             default -> {
                 if (job.finished(message.attempt(), host)) {
                     if (outcome.kind == Outcome.Kind.RESULT) {
-                        succeed(job, outcome.result, ClusterLink.addressOf(host));
+                        Delivery.succeed(job, outcome.result, "host " + ClusterLink.addressOf(host));
                     } else {
-                        fail(job, outcome.toException(ClusterLink.addressOf(host)));
+                        Delivery.fail(job, outcome.toException(ClusterLink.addressOf(host)));
                     }
                 }
             }
@@ -152,7 +151,7 @@ final class Outbox {
                 return;
             }
             if (placement.host() == null) {
-                fail(job, job.rejection());
+                Delivery.fail(job, job.rejection());
                 return;
             }
             if (!placement.host().localMember()) {
@@ -192,9 +191,9 @@ final class Outbox {
             }
         } else if (job.finished(attempt, self)) {
             if (f == null) {
-                succeed(job, result, "this host");
+                Delivery.succeed(job, result, "this host");
             } else {
-                fail(job, f);
+                Delivery.fail(job, f);
             }
         }
     }
@@ -221,7 +220,7 @@ final class Outbox {
     private void answered(RemoteJob job, int attempt, Member host, Admission admission) {
         if (admission == Admission.ACCEPTED) {
             if (job.accepted(attempt, host)) {
-                sendCancel(job, attempt, host);
+                link.cancel(job.id, attempt, host);
             }
         } else if (job.refused(attempt, host, admission)) {
             place(job);
@@ -247,7 +246,7 @@ final class Outbox {
                         ClusterLink.addressOf(host), how, job.describe(), attemptLost, job.maxAttempts);
                 place(job);
             }
-            case EXHAUSTED -> fail(job, new WorkerCrashedException(job.describe() + " was lost with host "
+            case EXHAUSTED -> Delivery.fail(job, new WorkerCrashedException(job.describe() + " was lost with host "
                     + ClusterLink.addressOf(host) + ", which " + how + ", on attempt " + attemptLost + " of "
                     + job.maxAttempts, -1, null, List.of()));
         }
@@ -261,12 +260,12 @@ final class Outbox {
             return;
         }
         if (failure != null) {
-            fail(job, failure);
+            Delivery.fail(job, failure);
         }
         if (stop.localRun() != null) {
             stop.localRun().cancel(true);
         } else if (stop.sendCancel()) {
-            sendCancel(job, stop.attempt(), stop.host());
+            link.cancel(job.id, stop.attempt(), stop.host());
         }
     }
 
@@ -276,48 +275,6 @@ final class Outbox {
                 : " (running on host " + ClusterLink.addressOf(host) + ")";
         return new JobTimeoutException(job.describe() + " timed out after " + timeout.toMillis() + " ms on attempt "
                 + job.attempt() + where, timeout);
-    }
-
-    private void sendCancel(RemoteJob job, int attempt, Member host) {
-        try {
-            link.send(new CancelMessage(link.self().getUuid(), job.id, attempt), host, new ExecutionCallback<>() {
-                @Override
-                public void onResponse(Object response) {
-                }
-
-                @Override
-                public void onFailure(Throwable t) {
-                    LOG.debug("could not cancel {} on {}: {}", job.describe(), ClusterLink.addressOf(host), t.toString());
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.debug("could not cancel {} on {}: {}", job.describe(), ClusterLink.addressOf(host), e.toString());
-        }
-    }
-
-    private void succeed(RemoteJob job, byte[] result, String host) {
-        Object value;
-        try {
-            value = JsonCodec.decode(result, job.output);
-        } catch (IOException | RuntimeException e) {
-            fail(job, new JobFailedException("cannot decode the result of " + job.describe() + " from " + host + " as "
-                    + JsonCodec.describe(job.output) + ": " + e.getMessage(), e.getClass().getName(), e.getMessage(), ""));
-            return;
-        }
-        complete(job, () -> job.future.complete(value));
-    }
-
-    private void fail(RemoteJob job, Throwable failure) {
-        complete(job, () -> job.future.completeExceptionally(failure));
-    }
-
-    /** On the caller's executor if it gave one, else the callback thread; on this thread if that refuses. */
-    private static void complete(RemoteJob job, Runnable completion) {
-        try {
-            job.completion.execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
-        }
     }
 
     private static Throwable unwrap(Throwable t) {

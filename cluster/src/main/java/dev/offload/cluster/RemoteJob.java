@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 
 /**
  * One job this host submitted through the cluster, across its attempts: what it is, where its current
@@ -57,8 +58,9 @@ final class RemoteJob {
     private final List<String> refusals = new ArrayList<>();
     private PoolRejectedException.Reason refusalReason;
 
+    /** {@code onCancel}: called with this job when its caller cancels the future. */
     RemoteJob(long id, String handler, byte[] input, JavaType output, int priority, int maxAttempts, long timeoutNanos,
-              Executor completion, Runnable onCancel) {
+              Executor completion, Consumer<RemoteJob> onCancel) {
         this.id = id;
         this.handler = handler;
         this.input = input;
@@ -67,7 +69,7 @@ final class RemoteJob {
         this.maxAttempts = maxAttempts;
         this.timeoutNanos = timeoutNanos;
         this.completion = completion;
-        this.future = new ClusterFuture<>(onCancel);
+        this.future = new ClusterFuture<>(() -> onCancel.accept(this));
     }
 
     String describe() {

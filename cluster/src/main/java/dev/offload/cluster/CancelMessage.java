@@ -6,13 +6,14 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 
 /**
  * "Stop this attempt": the submitter's timer fired or its caller cancelled. Sent only after the host
  * accepted the attempt, so it always finds the job there or finds it finished. Runs on the receiving
  * host, on a Hazelcast executor thread.
  */
-final class CancelMessage implements Runnable, IdentifiedDataSerializable {
+final class CancelMessage implements Callable<Object>, IdentifiedDataSerializable {
     private final Dispatch dispatch;
     private UUID submitter;
     private long jobId;
@@ -30,8 +31,9 @@ final class CancelMessage implements Runnable, IdentifiedDataSerializable {
     }
 
     @Override
-    public void run() {
+    public Object call() {
         dispatch.cancel(this);
+        return null;
     }
 
     HostedKey key() {

@@ -3,11 +3,10 @@ package dev.offload.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
-import com.hazelcast.replicatedmap.ReplicatedMap;
+import com.hazelcast.topic.ITopic;
 import dev.offload.config.PoolConfig;
 import dev.offload.pool.OffloadException;
 import org.slf4j.Logger;
@@ -15,25 +14,28 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
  * This host's Hazelcast member and the two things Offload uses of it: an executor to send messages to
- * one member, and the replicated map where hosts publish their {@link HostLoad}. Owns the member;
+ * one member, and the topic on which hosts publish their {@link HostLoad}. Owns the member;
  * {@link #close()} leaves the cluster. Thread-safe.
  */
 final class ClusterLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
     private final HazelcastInstance hazelcast;
     private final IExecutorService executor;
-    private final ReplicatedMap<String, HostLoad> loads;
+    private final ITopic<HostLoad> loads;
     private final Member self;
     private final String selfAddress;
 
     private ClusterLink(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
         this.executor = hazelcast.getExecutorService(MemberConfig.EXECUTOR);
-        this.loads = hazelcast.getReplicatedMap(MemberConfig.LOADS);
+        this.loads = hazelcast.getTopic(MemberConfig.LOADS);
         this.self = hazelcast.getCluster().getLocalMember();
         this.selfAddress = addressOf(self);
     }
@@ -89,37 +91,54 @@ final class ClusterLink implements AutoCloseable {
         return null;
     }
 
-    ReplicatedMap<String, HostLoad> loads() {
-        return loads;
+    /** Tells every member (this one included) this host's load; does not wait for them. */
+    void publish(HostLoad load) {
+        loads.publish(load);
     }
 
-    /** Offers a job; {@code answer} gets the {@link Admission} code on a Hazelcast thread, or why none came. */
-    void offer(JobMessage job, Member target, ExecutionCallback<Integer> answer) {
-        executor.submitToMember(job, target, answer);
+    /** {@code heard} gets every load published from now on, with who published it, on a Hazelcast event thread. */
+    void onLoad(BiConsumer<Member, HostLoad> heard) {
+        loads.addMessageListener(message -> heard.accept(message.getPublishingMember(), message.getMessageObject()));
     }
 
-    /** Sends a result or a cancel; {@code delivered} hears on a Hazelcast thread whether it was run there. */
-    void send(Runnable message, Member target, ExecutionCallback<Object> delivered) {
-        executor.submitToMember(message, target, delivered);
+    /**
+     * Offers a job; {@code answer} gets the {@link Admission} code, or why none came, on the Hazelcast
+     * thread the answer arrives on. It must be quick and must not block.
+     */
+    void offer(JobMessage job, Member target, BiConsumer<Integer, Throwable> answer) {
+        whenDone(executor.submitToMember(job, target), answer);
+    }
+
+    /** Sends a result; {@code delivered} hears, as {@link #offer}'s answer does, whether it was run there. */
+    void send(ResultMessage result, Member target, BiConsumer<Object, Throwable> delivered) {
+        whenDone(executor.submitToMember(result, target), delivered);
     }
 
     /** Asks {@code host} to stop an attempt it accepted; a cancel that cannot be delivered is only logged. */
     void cancel(long jobId, int attempt, Member host) {
-        ExecutionCallback<Object> logFailure = new ExecutionCallback<>() {
-            @Override
-            public void onResponse(Object response) {
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-                LOG.debug("could not cancel job {} on {}: {}", jobId, addressOf(host), t.toString());
-            }
-        };
         try {
-            send(new CancelMessage(self.getUuid(), jobId, attempt), host, logFailure);
+            whenDone(executor.submitToMember(new CancelMessage(self.getUuid(), jobId, attempt), host), (ignored, failure) -> {
+                if (failure != null) {
+                    LOG.debug("could not cancel job {} on {}: {}", jobId, addressOf(host), failure.toString());
+                }
+            });
         } catch (RuntimeException e) { // this member is shutting down
-            logFailure.onFailure(e);
+            LOG.debug("could not cancel job {} on {}: {}", jobId, addressOf(host), e.toString());
         }
+    }
+
+    /**
+     * Runs {@code then} where the answer arrives. Hazelcast's own callbacks go through its default
+     * async executor, which on a machine of two cores starts a new thread for every callback; these
+     * callbacks are short and never block, so they need no thread of their own.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T> void whenDone(Future<T> future, BiConsumer<? super T, Throwable> then) {
+        if (!(future instanceof CompletionStage<?> stage)) {
+            throw new IllegalStateException("IExecutorService.submitToMember returned a " + future.getClass().getName()
+                    + ", not a CompletionStage as in Hazelcast 5.7: ClusterLink must be adapted to this version");
+        }
+        ((CompletionStage<T>) stage).whenCompleteAsync(then, Runnable::run);
     }
 
     /** {@code action} runs on a Hazelcast event thread for every member that leaves or dies from now on. */

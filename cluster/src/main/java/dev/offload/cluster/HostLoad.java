@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * What a host publishes about itself in the cluster's replicated map, keyed by its member id: where it
+ * What a host publishes about itself on the cluster's load topic: where it
  * listens, how much room it has ({@link LocalLoad#free()}), how many jobs its workers finished, and
  * whether it takes jobs at all (false once it drains). {@code version} counts its publications, so a
  * reader can tell a newer figure from one it has already taken in. Immutable once read.

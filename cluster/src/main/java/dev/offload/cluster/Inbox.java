@@ -1,7 +1,6 @@
 package dev.offload.cluster;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.core.ExecutionCallback;
 import dev.offload.pool.JobOptions;
 import dev.offload.pool.WorkerPool;
 import org.slf4j.Logger;
@@ -114,18 +113,12 @@ final class Inbox {
         }
         var message = new ResultMessage(self, key.jobId(), key.attempt(), Outcome.of(result, failure));
         try {
-            link.send(message, submitter, new ExecutionCallback<>() {
-                @Override
-                public void onResponse(Object response) {
-                    unanswered.exit();
-                }
-
-                @Override
-                public void onFailure(Throwable t) {
+            link.send(message, submitter, (ignored, t) -> {
+                if (t != null) {
                     LOG.debug("the outcome of job {} (attempt {}) did not reach {}: {}", key.jobId(), key.attempt(),
                             ClusterLink.addressOf(submitter), t.toString());
-                    unanswered.exit();
                 }
+                unanswered.exit();
             });
         } catch (RuntimeException e) { // the member is shutting down under us
             LOG.debug("cannot send the outcome of job {} to {}: {}", key.jobId(), ClusterLink.addressOf(submitter), e.toString());

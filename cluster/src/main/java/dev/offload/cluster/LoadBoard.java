@@ -7,56 +7,39 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Who has room: this host's exact {@link LocalLoad}, and for every other host the {@link HostLoad} it
  * last published, less the jobs this host sent it since and plus those that ended there since (so
  * that a burst of submits spreads out instead of all going to the host that looked emptiest a moment
- * ago, and a stream of short jobs is not held back by a figure that is 20 ms old). {@link #tick} runs on the
- * {@code offload-cluster-timer} thread: it publishes this host's figure and reads the others' from the
- * map's local replica (a map listener would miss what was replicated before it was registered
- * everywhere). {@link #best} and {@link #sent} run on submitting and Hazelcast threads.
+ * ago, and a stream of short jobs is not held back by a figure that is 20 ms old).
+ *
+ * <p>{@link #tick} runs on the {@code offload-cluster-timer} thread and publishes this host's figure
+ * on a topic when it changed, and once a second anyway, for hosts that joined since. A topic rather
+ * than a replicated map: a publication is one event sent to each member without waiting, where a map
+ * update is a call to the key's partition owner, and nothing is left to clean up when a host dies.
+ * Figures are versioned by their publisher, and an older one never replaces a newer one. Other hosts'
+ * figures arrive on Hazelcast event threads; {@link #best}, {@link #sent} and {@link #returned} run on
+ * submitting and Hazelcast threads.
  */
 final class LoadBoard {
     /** How often this host's figure is published when it changed. */
     static final long PUBLISH_PERIOD_MS = 20;
+    private static final long REPUBLISH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ClusterLink link;
     private final LocalLoad local;
-    private final String selfKey;
     private final ConcurrentHashMap<UUID, Estimate> others = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
     private HostLoad lastPublished; // guarded by this
+    private long lastPublishedAt; // guarded by this
 
     LoadBoard(ClusterLink link, LocalLoad local) {
         this.link = link;
         this.local = local;
-        this.selfKey = link.self().getUuid().toString();
-    }
-
-    /** Publishes this host's figure if it changed, and takes in the others' newer figures. */
-    void tick() {
-        publish();
-        for (var entry : link.loads().entrySet()) {
-            UUID id = UUID.fromString(entry.getKey());
-            if (!entry.getKey().equals(selfKey) && link.member(id) != null) {
-                others.computeIfAbsent(id, k -> new Estimate()).heard(entry.getValue());
-            }
-        }
-    }
-
-    /** A member's estimate; a member not yet taken in by {@link #tick} is read from the map now. */
-    private Estimate estimateOf(Member member) {
-        Estimate estimate = others.get(member.getUuid());
-        if (estimate == null) {
-            HostLoad load = link.loads().get(member.getUuid().toString());
-            if (load != null) {
-                estimate = others.computeIfAbsent(member.getUuid(), k -> new Estimate());
-                estimate.heard(load);
-            }
-        }
-        return estimate;
+        link.onLoad(this::heard);
     }
 
     /**
@@ -69,11 +52,8 @@ final class LoadBoard {
         Member best = null;
         int bestFree = Integer.MIN_VALUE;
         for (Member member : link.members()) {
-            if (member.localMember() || refused.contains(member.getUuid())) {
-                continue;
-            }
-            Estimate estimate = estimateOf(member);
-            if (estimate == null || !estimate.accepting) {
+            Estimate estimate = others.get(member.getUuid());
+            if (member.localMember() || refused.contains(member.getUuid()) || estimate == null || !estimate.accepting()) {
                 continue;
             }
             int free = estimate.free.get();
@@ -108,23 +88,24 @@ final class LoadBoard {
     /** From now on this host takes no jobs from others, and says so at once. */
     void stopAccepting() {
         accepting = false;
-        publish();
+        tick();
     }
 
-    /** Publishes this host's figure if it changed since the last time. */
-    synchronized void publish() {
+    /** Publishes this host's figure if it changed, or if a second has passed since it was last published. */
+    synchronized void tick() {
+        long now = System.nanoTime();
         long version = lastPublished == null ? 1 : lastPublished.version() + 1;
-        HostLoad now = new HostLoad(version, link.selfAddress(), accepting, local.free(), local.completed());
-        if (!now.sameFigures(lastPublished)) {
-            link.loads().put(selfKey, now);
-            lastPublished = now;
+        HostLoad load = new HostLoad(version, link.selfAddress(), accepting, local.free(), local.completed());
+        if (!load.sameFigures(lastPublished) || now - lastPublishedAt >= REPUBLISH_NANOS) {
+            link.publish(load);
+            lastPublished = load;
+            lastPublishedAt = now;
         }
     }
 
-    /** A member left: forget its figure, here and in the map (every host tries; the first one wins). */
+    /** A member left: forget its figure. */
     void forget(Member member) {
         others.remove(member.getUuid());
-        link.loads().remove(member.getUuid().toString());
     }
 
     /** Every member now in the cluster with what it last published; this host with its live figures. */
@@ -135,27 +116,38 @@ final class LoadBoard {
                 members.add(new ClusterStats.Member(link.selfAddress(), true, accepting, local.free(), local.completed()));
                 continue;
             }
-            HostLoad load = link.loads().get(member.getUuid().toString());
+            Estimate estimate = others.get(member.getUuid());
+            HostLoad load = estimate == null ? null : estimate.last;
             members.add(load == null
                     ? new ClusterStats.Member(ClusterLink.addressOf(member), false, false, 0, 0)
-                    : new ClusterStats.Member(ClusterLink.addressOf(member), false, load.accepting(), load.free(),
-                    load.completed()));
+                    : new ClusterStats.Member(load.address(), false, load.accepting(), load.free(), load.completed()));
         }
         return members;
+    }
+
+    private void heard(Member from, HostLoad load) {
+        // Skips this host's own figure, and a late one from a host that has left since.
+        if (from == null || from.localMember() || link.member(from.getUuid()) == null) {
+            return;
+        }
+        others.computeIfAbsent(from.getUuid(), k -> new Estimate()).heard(load);
     }
 
     /** Another host's room as this host reckons it: its last figure, less what was sent it since. */
     private static final class Estimate {
         final AtomicInteger free = new AtomicInteger();
-        volatile boolean accepting;
-        private long version; // guarded by this
+        volatile HostLoad last;
 
         synchronized void heard(HostLoad load) {
-            if (load.version() > version) {
-                version = load.version();
-                accepting = load.accepting();
+            if (last == null || load.version() > last.version()) {
+                last = load;
                 free.set(load.free());
             }
+        }
+
+        boolean accepting() {
+            HostLoad load = last;
+            return load != null && load.accepting();
         }
     }
 }

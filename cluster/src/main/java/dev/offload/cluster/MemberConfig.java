@@ -57,7 +57,7 @@ final class MemberConfig {
         config.getSerializationConfig().setJavaSerializationFilterConfig(javaSerializationFilter());
 
         config.getExecutorConfig(EXECUTOR).setPoolSize(EXECUTOR_THREADS).setStatisticsEnabled(false);
-        config.getReplicatedMapConfig(LOADS).setStatisticsEnabled(false);
+        config.getTopicConfig(LOADS).setStatisticsEnabled(false);
         config.getJetConfig().setEnabled(false);
         return config;
     }

@@ -2,7 +2,6 @@ package dev.offload.cluster;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.MemberLeftException;
 import dev.offload.pool.JobOptions;
 import dev.offload.pool.JobTimeoutException;
@@ -201,15 +200,11 @@ final class Outbox {
     private void offer(RemoteJob job, int attempt, Member host) {
         board.sent(host);
         try {
-            link.offer(job.message(link.self().getUuid(), attempt), host, new ExecutionCallback<>() {
-                @Override
-                public void onResponse(Integer code) {
+            link.offer(job.message(link.self().getUuid(), attempt), host, (code, failure) -> {
+                if (failure == null) {
                     answered(job, attempt, host, Admission.ofCode(code));
-                }
-
-                @Override
-                public void onFailure(Throwable t) {
-                    offerFailed(job, attempt, host, unwrap(t));
+                } else {
+                    offerFailed(job, attempt, host, unwrap(failure));
                 }
             });
         } catch (RuntimeException e) { // this member is shutting down

@@ -6,12 +6,13 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 
 import java.io.IOException;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 
 /**
  * How an attempt ended, sent by the host that ran it back to the submitter. Runs on the submitting
  * host, on a Hazelcast executor thread.
  */
-final class ResultMessage implements Runnable, IdentifiedDataSerializable {
+final class ResultMessage implements Callable<Object>, IdentifiedDataSerializable {
     private final Dispatch dispatch;
     private UUID host;
     private long jobId;
@@ -31,8 +32,9 @@ final class ResultMessage implements Runnable, IdentifiedDataSerializable {
     }
 
     @Override
-    public void run() {
+    public Object call() {
         dispatch.result(this);
+        return null;
     }
 
     UUID host() {

@@ -71,6 +71,8 @@ public final class ClusterHostMain {
         map.put("failed", stats.local().failed());
         map.put("cancelled", stats.local().cancelled());
         map.put("timeouts", stats.local().timeouts());
+        map.put("busy", stats.local().busy());
+        map.put("queued", stats.local().queued());
         map.put("members", stats.members());
         return PayloadCodec.mapper().writeValueAsString(map);
     }

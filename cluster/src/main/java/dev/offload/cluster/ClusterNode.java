@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -18,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of the others ({@link LoadBoard}), the jobs it runs for others ({@link Inbox}) and the jobs it
  * placed ({@link Outbox}), and the two thread roles they need: {@code offload-cluster-timer} (load
  * publication, job timeouts) and {@code offload-cluster-callback-N} (completing callers' futures, so
- * that a slow callback never holds up a Hazelcast thread). Owns all of them; {@link #close()} is
+ * that a slow callback never holds up a Hazelcast thread; not with {@code jobs.completion: direct}). Owns all of them; {@link #close()} is
  * idempotent and returns once the member has left and the threads have stopped.
  */
 final class ClusterNode implements AutoCloseable {
@@ -42,7 +43,9 @@ final class ClusterNode implements AutoCloseable {
                 r -> daemon(r, "offload-cluster-callback-" + n.incrementAndGet()));
         this.board = new LoadBoard(link, load);
         this.inbox = new Inbox(pool, link, load);
-        this.outbox = new Outbox(pool, link, board, load, timer, callbacks, config.maxAttempts(), config.jobTimeout());
+        // jobs.completion: direct completes callers' futures on the Hazelcast thread the result arrives on.
+        Executor completion = config.completion().equals("direct") ? Runnable::run : callbacks;
+        this.outbox = new Outbox(pool, link, board, load, timer, completion, config.maxAttempts(), config.jobTimeout());
         dispatch.bind(inbox, outbox);
         link.onMemberLeft(member -> {
             outbox.hostLeft(member);

@@ -34,8 +34,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * submitting host, which cancels the job where it runs; cancelling the future does the same. A job
  * whose submitter leaves the cluster is cancelled.
  *
- * <p>Results of jobs run on other hosts complete on an {@code offload-cluster-callback-N} thread, or
- * on {@link JobOptions#withExecutor the caller's executor}. A job with a
+ * <p>Results of jobs run on other hosts complete on an {@code offload-cluster-callback-N} thread
+ * (with {@code jobs.completion: direct}, on the Hazelcast thread they arrive on), or on
+ * {@link JobOptions#withExecutor the caller's executor}. A job with a
  * {@link JobOptions#withProgressListener progress listener} always runs on this host.
  *
  * <p>With an empty {@code cluster.members} (the default) no member starts and every job runs in this

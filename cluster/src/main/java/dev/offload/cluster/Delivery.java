@@ -8,8 +8,8 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Hands a decided job's outcome to its caller: the result decoded into the handler's output type, or
  * the failure. Called on whichever thread decided the job; the future is completed on the caller's
- * executor if it gave one, else on an {@code offload-cluster-callback-N} thread, and on the deciding
- * thread only if that executor refuses.
+ * executor if it gave one, else as {@code jobs.completion} says (an {@code offload-cluster-callback-N}
+ * thread, or the deciding thread), and on the deciding thread if that executor refuses.
  */
 final class Delivery {
     private Delivery() {

@@ -39,6 +39,7 @@ final class Outbox {
     private final LoadBoard board;
     private final LocalLoad load;
     private final ScheduledExecutorService timer;
+    /** Where results of jobs without an executor of their own complete: see {@code jobs.completion}. */
     private final Executor callbacks;
     private final int defaultMaxAttempts;
     private final Duration defaultTimeout;

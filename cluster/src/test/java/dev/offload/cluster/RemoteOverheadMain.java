@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * (each its own Hazelcast member and worker JVM, talking over TCP on 127.0.0.1), one worker each.
  * Sequential {@code Square} jobs submitted on host A run on A while its worker is free; then, with A's
  * worker kept busy by one long job, the same jobs run on host B. Prints both latencies and the
- * difference of the medians. Not a test: latency is never asserted in unit tests. Run it with the
+ * difference of the medians. Arguments: jobs per phase (5000), {@code jobs.completion} (executor). Not a test: latency is never asserted in unit tests. Run it with the
  * test class path and the JVM flags of {@code offload.test.hostJvmFlags} (see cluster/README.md).
  */
 public final class RemoteOverheadMain {
@@ -24,9 +24,10 @@ public final class RemoteOverheadMain {
 
     public static void main(String[] args) throws Exception {
         int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        String completion = args.length > 1 ? args[1] : "executor";
         List<String> members = TestCluster.freeAddresses(2);
-        try (ClusterPool b = ClusterPool.join(config(members.get(1), members));
-             ClusterPool a = ClusterPool.join(config(members.get(0), members))) {
+        try (ClusterPool b = ClusterPool.join(config(members.get(1), members, completion));
+             ClusterPool a = ClusterPool.join(config(members.get(0), members, completion))) {
             while (a.stats().members().size() < 2 || !a.stats().members().stream().allMatch(ClusterStats.Member::accepting)) {
                 TimeUnit.MILLISECONDS.sleep(50); // a plain main: no Awaitility here
             }
@@ -50,8 +51,8 @@ public final class RemoteOverheadMain {
         }
     }
 
-    private static PoolConfig config(String bind, List<String> members) {
-        return PoolConfig.builder().minWorkers(1).maxWorkers(1).workerHeap("64m")
+    private static PoolConfig config(String bind, List<String> members, String completion) {
+        return PoolConfig.builder().minWorkers(1).maxWorkers(1).workerHeap("64m").completion(completion)
                 .startTimeout(Duration.ofSeconds(60)).clusterName("offload-overhead")
                 .clusterBind(bind).clusterMembers(members).build();
     }

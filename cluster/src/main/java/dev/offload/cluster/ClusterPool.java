@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The same {@code submit()} as {@link WorkerPool}, across the worker pools of several hosts joined in a
@@ -94,31 +95,11 @@ public final class ClusterPool implements AutoCloseable {
     }
 
     /** Runs the job on this host or another; never blocks, like {@link WorkerPool#submit}. */
-    @SuppressWarnings("unchecked")
     public <I, O> CompletableFuture<O> submit(Class<? extends JobHandler<I, O>> handler, I input, JobOptions options) {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
-        if (node == null) {
-            return pool.submit(handler, input, options);
-        }
-        if (draining.get()) {
-            return shutDown(handler.getName());
-        }
-        if (options.progressListener() != null) {
-            load.reserve();
-            return counted(pool.submit(handler, input, options));
-        }
-        if (load.tryReserveIdle()) {
-            return counted(pool.submit(handler, input, options));
-        }
-        byte[] json;
-        try {
-            json = JsonCodec.encode(input);
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.failedFuture(new OffloadException("cannot encode the input of "
-                    + simpleName(handler.getName()) + " as JSON: " + e.getMessage(), e));
-        }
-        return (CompletableFuture<O>) node.outbox().submit(handler.getName(), json, JsonCodec.outputOf(handler), options);
+        return place(handler.getName(), options, () -> pool.submit(handler, input, options),
+                () -> anywhere(handler, input, options));
     }
 
     /**
@@ -130,21 +111,42 @@ public final class ClusterPool implements AutoCloseable {
         Objects.requireNonNull(handlerClassName, "handlerClassName");
         Objects.requireNonNull(inputJson, "inputJson");
         Objects.requireNonNull(options, "options");
+        return place(handlerClassName, options, () -> pool.submitJson(handlerClassName, inputJson, options),
+                () -> (CompletableFuture<byte[]>) (CompletableFuture<?>) node.outbox().submit(handlerClassName, inputJson, null, options));
+    }
+
+    /**
+     * The routing of a submit: {@code here} runs it in this host's pool (always with no cluster, or
+     * with a progress listener, which cannot follow a job to another host; else when a worker is free),
+     * {@code anywhere} hands it to the {@link Outbox}.
+     */
+    private <T> CompletableFuture<T> place(String handler, JobOptions options, Supplier<CompletableFuture<T>> here,
+                                           Supplier<CompletableFuture<T>> anywhere) {
         if (node == null) {
-            return pool.submitJson(handlerClassName, inputJson, options);
+            return here.get();
         }
         if (draining.get()) {
-            return shutDown(handlerClassName);
+            return CompletableFuture.failedFuture(new PoolRejectedException(PoolRejectedException.Reason.SHUT_DOWN,
+                    "the cluster pool is shut down: " + simpleName(handler) + " was not accepted"));
         }
         if (options.progressListener() != null) {
             load.reserve();
-            return counted(pool.submitJson(handlerClassName, inputJson, options));
+            return counted(here.get());
         }
-        if (load.tryReserveIdle()) {
-            return counted(pool.submitJson(handlerClassName, inputJson, options));
+        return load.tryReserveIdle() ? counted(here.get()) : anywhere.get();
+    }
+
+    /** A typed job for the {@link Outbox}: its input as JSON, its result decoded as the pool would. */
+    @SuppressWarnings("unchecked")
+    private <I, O> CompletableFuture<O> anywhere(Class<? extends JobHandler<I, O>> handler, I input, JobOptions options) {
+        byte[] json;
+        try {
+            json = JsonCodec.encode(input);
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(new OffloadException("cannot encode the input of "
+                    + simpleName(handler.getName()) + " as JSON: " + e.getMessage(), e));
         }
-        CompletableFuture<?> future = node.outbox().submit(handlerClassName, inputJson, null, options);
-        return (CompletableFuture<byte[]>) future;
+        return (CompletableFuture<O>) node.outbox().submit(handler.getName(), json, JsonCodec.outputOf(handler), options);
     }
 
     /** This host's pool, and every member as it last published itself. */
@@ -210,11 +212,6 @@ public final class ClusterPool implements AutoCloseable {
     private <T> CompletableFuture<T> counted(CompletableFuture<T> future) {
         future.whenComplete((value, failure) -> load.release(failure == null));
         return future;
-    }
-
-    private static <T> CompletableFuture<T> shutDown(String handler) {
-        return CompletableFuture.failedFuture(new PoolRejectedException(PoolRejectedException.Reason.SHUT_DOWN,
-                "the cluster pool is shut down: " + simpleName(handler) + " was not accepted"));
     }
 
     private static String simpleName(String className) {

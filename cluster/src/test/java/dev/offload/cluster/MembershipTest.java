@@ -23,13 +23,13 @@ class MembershipTest {
     @RegisterExtension
     final TestCluster cluster = new TestCluster();
 
+    private List<String> members;
+    private ClusterPool a;
+    private HostProcess b;
+
     @Test
     void shouldGiveWorkToAHostThatLeavesAndRejoins() throws Exception {
-        List<String> members = TestCluster.freeAddresses(2);
-        HostProcess b = cluster.host(members.get(1), members);
-        ClusterPool a = cluster.join(cluster.config(members.get(0), members).build());
-        b.awaitReady(TestCluster.READY);
-        awaitMembers(a, 2);
+        startAAndB();
 
         b.close();
         awaitMembers(a, 1);
@@ -47,8 +47,8 @@ class MembershipTest {
 
     @Test
     void shouldRefuseAMemberWithAnotherClusterName() throws Exception {
-        List<String> members = TestCluster.freeAddresses(2);
-        ClusterPool a = cluster.join(cluster.config(members.get(0), members).build());
+        members = TestCluster.freeAddresses(2);
+        a = cluster.join(cluster.config(members.get(0), members).build());
         HostProcess other = cluster.host(cluster.config(members.get(1), members).clusterName("another-cluster").build());
 
         other.awaitReady(TestCluster.READY);
@@ -59,11 +59,7 @@ class MembershipTest {
 
     @Test
     void shouldCancelAJobWhoseSubmitterLeft() throws Exception {
-        List<String> members = TestCluster.freeAddresses(2);
-        HostProcess b = cluster.host(members.get(1), members);
-        ClusterPool a = cluster.join(cluster.config(members.get(0), members).build());
-        b.awaitReady(TestCluster.READY);
-        awaitMembers(a, 2);
+        startAAndB();
         b.submit(Sleep.class.getName(), "60000"); // runs on B
         await("B's worker busy").atMost(Duration.ofSeconds(20)).until(() -> freeOf(a, members.get(1)) == 0);
         b.submit(Sleep.class.getName(), "60000"); // goes to A
@@ -77,11 +73,7 @@ class MembershipTest {
 
     @Test
     void shouldFailNamingTheLostHostWhenNoAttemptIsLeft() throws Exception {
-        List<String> members = TestCluster.freeAddresses(2);
-        HostProcess b = cluster.host(members.get(1), members);
-        ClusterPool a = cluster.join(cluster.config(members.get(0), members).build());
-        b.awaitReady(TestCluster.READY);
-        awaitMembers(a, 2);
+        startAAndB();
         var occupying = a.submit(Sleep.class, 60_000L);
         await().atMost(Duration.ofSeconds(20)).until(() -> a.stats().local().busy() == 1);
         CompletableFuture<Long> job = a.submit(Sleep.class, 60_000L, JobOptions.defaults().withMaxAttempts(1));
@@ -94,6 +86,15 @@ class MembershipTest {
                 .hasMessageContaining("was lost with host " + members.get(1))
                 .hasMessageContaining("on attempt 1 of 1");
         occupying.cancel(true);
+    }
+
+    /** A in this JVM and B in a host JVM, one worker each, in one cluster. */
+    private void startAAndB() throws Exception {
+        members = TestCluster.freeAddresses(2);
+        b = cluster.host(members.get(1), members);
+        a = cluster.join(cluster.config(members.get(0), members).build());
+        b.awaitReady(TestCluster.READY);
+        awaitMembers(a, 2);
     }
 
     private static void awaitMembers(ClusterPool pool, int n) {

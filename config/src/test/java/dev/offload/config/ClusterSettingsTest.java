@@ -95,22 +95,16 @@ class ClusterSettingsTest {
 
     @Test
     void shouldRejectATypoInTheClusterSectionNamingTheKnownKeys() throws IOException {
-        Path file = Files.writeString(dir.resolve("app.yaml"), "cluster:\n  memebers: [127.0.0.1:5701]\n");
-
-        assertThatThrownBy(() -> PoolConfig.load(file, Map.of(), Map.of()))
-                .isInstanceOf(ConfigException.class)
+        assertFileInvalid("cluster:\n  memebers: [127.0.0.1:5701]\n")
                 .hasMessageContaining("unknown key 'cluster.memebers'")
                 .hasMessageContaining("(known keys under cluster: name, bind, members, heartbeatTimeout)");
     }
 
     @Test
     void shouldNameTheFileWhenAMemberIsBad() throws IOException {
-        Path file = Files.writeString(dir.resolve("app.yaml"), "cluster: { members: [127.0.0.1:5701, 127.0.0.1] }\n");
-
-        assertThatThrownBy(() -> PoolConfig.load(file, Map.of(), Map.of()))
-                .isInstanceOf(ConfigException.class)
+        assertFileInvalid("cluster: { members: [127.0.0.1:5701, 127.0.0.1] }\n")
                 .hasMessageStartingWith("cluster.members[1]: \"127.0.0.1\" is not host:port")
-                .hasMessageEndingWith("; set in " + file.toAbsolutePath());
+                .hasMessageEndingWith("; set in " + dir.resolve("app.yaml").toAbsolutePath());
     }
 
     @Test
@@ -133,6 +127,12 @@ class ClusterSettingsTest {
 
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(PoolConfig.defaults());
         assertThat(a.toBuilder().build()).isEqualTo(a);
+    }
+
+    /** Asserts that loading {@code yaml} as app.yaml fails with a ConfigException. */
+    private AbstractThrowableAssert<?, ? extends Throwable> assertFileInvalid(String yaml) throws IOException {
+        Path file = Files.writeString(dir.resolve("app.yaml"), yaml);
+        return assertThatThrownBy(() -> PoolConfig.load(file, Map.of(), Map.of())).isInstanceOf(ConfigException.class);
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(UnaryOperator<PoolConfigBuilder> change,

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of the others ({@link LoadBoard}), the jobs it runs for others ({@link Inbox}) and the jobs it
  * placed ({@link Outbox}), and the two thread roles they need: {@code offload-cluster-timer} (load
  * publication, job timeouts) and {@code offload-cluster-callback-N} (completing callers' futures, so
- * that a slow callback never holds up a Hazelcast thread; not with {@code jobs.completion: direct}). Owns all of them; {@link #close()} is
- * idempotent and returns once the member has left and the threads have stopped.
+ * that a slow callback never holds up a Hazelcast thread; not with {@code jobs.completion: direct}).
+ * Owns all of them; {@link #close()} is idempotent and returns once the member has left and the
+ * threads have stopped.
  */
 final class ClusterNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);

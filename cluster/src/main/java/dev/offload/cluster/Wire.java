@@ -11,8 +11,8 @@ import java.util.UUID;
 /**
  * The types Offload sends between hosts, all {@link IdentifiedDataSerializable}: a class id and
  * fields of bytes, strings and numbers, so Java serialisation never carries anything of ours. Hazelcast
- * calls {@link #create} on its I/O threads for every message that arrives; each message is handed the
- * {@link Dispatch} it reports to when run.
+ * calls {@link #create} on whichever of its threads reads a message that arrived; each message is
+ * handed the {@link Dispatch} it reports to when run.
  */
 final class Wire implements DataSerializableFactory {
     /** Any constant that no other factory of the member uses; Hazelcast's own ids are negative. */

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ago, and a stream of short jobs is not held back by a figure that is 20 ms old).
  *
  * <p>{@link #tick} runs on the {@code offload-cluster-timer} thread and publishes this host's figure
- * on a topic when it changed, and once a second anyway, for hosts that joined since. A topic rather
+ * on a topic when it changed, at once when a host it had not heard of publishes its first (so a host
+ * that joins learns the others' figures within a tick), and once a second anyway. A topic rather
  * than a replicated map: a publication is one event sent to each member without waiting, where a map
  * update is a call to the key's partition owner, and nothing is left to clean up when a host dies.
  * Figures are versioned by their publisher, and an older one never replaces a newer one. Other hosts'
@@ -33,6 +34,8 @@ final class LoadBoard {
     private final LocalLoad local;
     private final ConcurrentHashMap<UUID, Estimate> others = new ConcurrentHashMap<>();
     private volatile boolean accepting = true;
+    /** A host this one had not heard of has published: answer with this host's figure. */
+    private volatile boolean newcomer;
     private HostLoad lastPublished; // guarded by this
     private long lastPublishedAt; // guarded by this
 
@@ -96,7 +99,8 @@ final class LoadBoard {
         long now = System.nanoTime();
         long version = lastPublished == null ? 1 : lastPublished.version() + 1;
         HostLoad load = new HostLoad(version, link.selfAddress(), accepting, local.free(), local.completed());
-        if (!load.sameFigures(lastPublished) || now - lastPublishedAt >= REPUBLISH_NANOS) {
+        if (!load.sameFigures(lastPublished) || newcomer || now - lastPublishedAt >= REPUBLISH_NANOS) {
+            newcomer = false;
             link.publish(load);
             lastPublished = load;
             lastPublishedAt = now;
@@ -130,7 +134,10 @@ final class LoadBoard {
         if (from == null || from.localMember() || link.member(from.getUuid()) == null) {
             return;
         }
-        others.computeIfAbsent(from.getUuid(), k -> new Estimate()).heard(load);
+        others.computeIfAbsent(from.getUuid(), k -> {
+            newcomer = true;
+            return new Estimate();
+        }).heard(load);
     }
 
     /** Another host's room as this host reckons it: its last figure, less what was sent it since. */

@@ -32,10 +32,10 @@ class MembershipTest {
         startAAndB();
 
         b.close();
-        awaitMembers(a, 1);
+        TestCluster.awaitEveryoneSeesEveryone(a, 1);
         HostProcess again = cluster.host(members.get(1), members);
         again.awaitReady(TestCluster.READY);
-        awaitMembers(a, 2);
+        TestCluster.awaitEveryoneSeesEveryone(a, 2, again);
         var occupying = a.submit(Sleep.class, 60_000L);
         await().atMost(Duration.ofSeconds(20)).until(() -> a.stats().local().busy() == 1);
 
@@ -94,12 +94,7 @@ class MembershipTest {
         b = cluster.host(members.get(1), members);
         a = cluster.join(cluster.config(members.get(0), members).build());
         b.awaitReady(TestCluster.READY);
-        awaitMembers(a, 2);
-    }
-
-    private static void awaitMembers(ClusterPool pool, int n) {
-        await(n + " members, all published").atMost(TestCluster.READY).until(() ->
-                pool.stats().members().size() == n && pool.stats().members().stream().allMatch(ClusterStats.Member::accepting));
+        TestCluster.awaitEveryoneSeesEveryone(a, 2, b);
     }
 
     private static int freeOf(ClusterPool pool, String address) {

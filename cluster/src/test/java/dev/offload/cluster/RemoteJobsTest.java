@@ -46,6 +46,7 @@ class RemoteJobsTest {
         b = cluster.host(cluster.config(bAddress, members).queueCapacity(1).build());
         a = cluster.join(cluster.config(members.get(0), members).queueCapacity(1).build());
         b.awaitReady(TestCluster.READY);
+        TestCluster.awaitEveryoneSeesEveryone(a, 2, b);
     }
 
     @BeforeEach

@@ -106,6 +106,21 @@ final class TestCluster implements AfterEachCallback, AfterAllCallback {
         return host;
     }
 
+    /**
+     * Waits until {@code pool} and every host see {@code n} members, each of which has published its
+     * load: only then does every host know where it may send jobs.
+     */
+    static void awaitEveryoneSeesEveryone(ClusterPool pool, int n, HostProcess... hosts) {
+        await("every host to see " + n + " members that published their load").atMost(READY).untilAsserted(() -> {
+            assertThat(pool.stats().members()).hasSize(n).allMatch(ClusterStats.Member::accepting);
+            for (HostProcess host : hosts) {
+                var seen = host.stats().get("members");
+                assertThat(seen.size()).as("members %s sees", host.bind).isEqualTo(n);
+                seen.forEach(m -> assertThat(m.get("accepting").asBoolean()).as("%s as %s sees it", m, host.bind).isTrue());
+            }
+        });
+    }
+
     @Override
     public void afterEach(ExtensionContext context) throws Exception {
         if (!shared) {

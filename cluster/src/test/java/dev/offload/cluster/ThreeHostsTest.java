@@ -76,8 +76,7 @@ class ThreeHostsTest {
         ClusterPool a = cluster.join(cluster.config(members.get(0), members).build());
         b.awaitReady(TestCluster.READY);
         c.awaitReady(TestCluster.READY);
-        await("all three hosts to see each other").atMost(TestCluster.READY).until(() ->
-                a.stats().members().size() == 3 && a.stats().members().stream().allMatch(ClusterStats.Member::accepting));
+        TestCluster.awaitEveryoneSeesEveryone(a, 3, b, c);
         return new Hosts(a, members.get(0), b, c);
     }
 

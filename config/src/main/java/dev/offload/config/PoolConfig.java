@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -57,9 +58,14 @@ public final class PoolConfig {
     private final long maxFrameBytes;
     private final Path shmDir;
     private final Duration shmSpin;
+    private final String clusterName;
+    private final String clusterBind;
+    private final InetSocketAddress clusterBindAddress;
+    private final List<String> clusterMembers;
+    private final Duration clusterHeartbeatTimeout;
     private final Map<String, String> handlers;
 
-    PoolConfig(PoolConfigBuilder b, long heapBytes) {
+    PoolConfig(PoolConfigBuilder b, long heapBytes, InetSocketAddress bindAddress) {
         minWorkers = b.minWorkers;
         maxWorkers = b.maxWorkers;
         idleTimeout = b.idleTimeout;
@@ -82,6 +88,11 @@ public final class PoolConfig {
         maxFrameBytes = b.maxFrameBytes;
         shmDir = b.shmDir;
         shmSpin = b.shmSpin;
+        clusterName = b.clusterName;
+        clusterBindAddress = bindAddress;
+        clusterBind = HostPort.format(bindAddress);
+        clusterMembers = b.clusterMembers.stream().map(String::strip).toList();
+        clusterHeartbeatTimeout = b.clusterHeartbeatTimeout;
         handlers = Maps.orderedCopy(b.handlers);
     }
 
@@ -249,6 +260,31 @@ public final class PoolConfig {
         return shmSpin;
     }
 
+    /** {@code cluster.name}: members with another name never join. */
+    public String clusterName() {
+        return clusterName;
+    }
+
+    /** {@code cluster.bind}: the {@code host:port} this host's cluster member listens on, as written. */
+    public String clusterBind() {
+        return clusterBind;
+    }
+
+    /** {@code cluster.bind} split into host and port; unresolved (the host is kept as written). */
+    public InetSocketAddress clusterBindAddress() {
+        return clusterBindAddress;
+    }
+
+    /** {@code cluster.members}: {@code host:port} of each member, unmodifiable; empty means no cluster. */
+    public List<String> clusterMembers() {
+        return clusterMembers;
+    }
+
+    /** {@code cluster.heartbeatTimeout}: how soon a silent host counts as dead. */
+    public Duration clusterHeartbeatTimeout() {
+        return clusterHeartbeatTimeout;
+    }
+
     /** {@code handlers}: name to fully qualified class name; unmodifiable, in file order. */
     public Map<String, String> handlers() {
         return handlers;
@@ -290,14 +326,17 @@ public final class PoolConfig {
                 && queueCapacity == c.queueCapacity && jobTimeout.equals(c.jobTimeout) && maxAttempts == c.maxAttempts
                 && cancelGrace.equals(c.cancelGrace) && completion.equals(c.completion)
                 && transport.equals(c.transport) && maxFrameBytes == c.maxFrameBytes && shmDir.equals(c.shmDir)
-                && shmSpin.equals(c.shmSpin) && handlers.equals(c.handlers);
+                && shmSpin.equals(c.shmSpin) && clusterName.equals(c.clusterName) && clusterBind.equals(c.clusterBind)
+                && clusterMembers.equals(c.clusterMembers) && clusterHeartbeatTimeout.equals(c.clusterHeartbeatTimeout)
+                && handlers.equals(c.handlers);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(minWorkers, maxWorkers, idleTimeout, maxJobsPerWorker, startTimeout, workerHeapBytes,
                 workerJvmArgs, workerEnv, workerClassPath, workerNice, heartbeatInterval, heartbeatTimeout, queueCapacity,
-                jobTimeout, maxAttempts, cancelGrace, completion, transport, maxFrameBytes, shmDir, shmSpin, handlers);
+                jobTimeout, maxAttempts, cancelGrace, completion, transport, maxFrameBytes, shmDir, shmSpin, clusterName,
+                clusterBind, clusterMembers, clusterHeartbeatTimeout, handlers);
     }
 
     @Override

@@ -36,6 +36,10 @@ public final class PoolConfigBuilder {
     long maxFrameBytes = 16L << 20;
     Path shmDir = Path.of("/dev/shm");
     Duration shmSpin = Duration.ofNanos(100_000);
+    String clusterName = "offload";
+    String clusterBind = "127.0.0.1:5701";
+    List<String> clusterMembers = new ArrayList<>();
+    Duration clusterHeartbeatTimeout = Duration.ofSeconds(5);
     Map<String, String> handlers = new LinkedHashMap<>();
 
     PoolConfigBuilder() {
@@ -63,6 +67,10 @@ public final class PoolConfigBuilder {
         maxFrameBytes = c.maxFrameBytes();
         shmDir = c.shmDir();
         shmSpin = c.shmSpin();
+        clusterName = c.clusterName();
+        clusterBind = c.clusterBind();
+        clusterMembers = new ArrayList<>(c.clusterMembers());
+        clusterHeartbeatTimeout = c.clusterHeartbeatTimeout();
         handlers = new LinkedHashMap<>(c.handlers());
     }
 
@@ -206,6 +214,33 @@ public final class PoolConfigBuilder {
         return this;
     }
 
+    /** {@code cluster.name}: members with another name never join this cluster; {@code [A-Za-z0-9_.-]+}. */
+    public PoolConfigBuilder clusterName(String clusterName) {
+        this.clusterName = clusterName;
+        return this;
+    }
+
+    /**
+     * {@code cluster.bind}: the {@code host:port} this host's cluster member listens on ({@code [::1]:5701}
+     * for IPv6); default {@code 127.0.0.1:5701}, so that nothing is reachable from other machines by accident.
+     */
+    public PoolConfigBuilder clusterBind(String clusterBind) {
+        this.clusterBind = clusterBind;
+        return this;
+    }
+
+    /** {@code cluster.members}: {@code host:port} of the cluster's members; empty (the default) means no cluster. */
+    public PoolConfigBuilder clusterMembers(List<String> clusterMembers) {
+        this.clusterMembers = clusterMembers == null ? null : new ArrayList<>(clusterMembers);
+        return this;
+    }
+
+    /** {@code cluster.heartbeatTimeout}: a host silent this long counts as dead; whole seconds, 2s to 1h. */
+    public PoolConfigBuilder clusterHeartbeatTimeout(Duration clusterHeartbeatTimeout) {
+        this.clusterHeartbeatTimeout = clusterHeartbeatTimeout;
+        return this;
+    }
+
     /** {@code handlers}: handler name to fully qualified class name (replaces earlier entries). */
     public PoolConfigBuilder handlers(Map<String, String> handlers) {
         this.handlers = handlers == null ? null : new LinkedHashMap<>(handlers);
@@ -228,6 +263,6 @@ public final class PoolConfigBuilder {
      */
     public PoolConfig build() {
         long heapBytes = Validation.check(this);
-        return new PoolConfig(this, heapBytes);
+        return new PoolConfig(this, heapBytes, HostPort.parse(clusterBind, "cluster.bind"));
     }
 }

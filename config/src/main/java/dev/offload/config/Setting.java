@@ -44,6 +44,11 @@ final class Setting<T> {
             of("transport.maxFrameBytes", SIZE, PoolConfigBuilder::maxFrameBytes, PoolConfig::maxFrameBytes),
             of("transport.shm.dir", PATH, PoolConfigBuilder::shmDir, PoolConfig::shmDir),
             of("transport.shm.spin", DURATION, PoolConfigBuilder::shmSpin, PoolConfig::shmSpin),
+            of("cluster.name", TEXT, PoolConfigBuilder::clusterName, PoolConfig::clusterName),
+            of("cluster.bind", TEXT, PoolConfigBuilder::clusterBind, PoolConfig::clusterBind),
+            of("cluster.members", TEXT_LIST, PoolConfigBuilder::clusterMembers, PoolConfig::clusterMembers),
+            of("cluster.heartbeatTimeout", DURATION, PoolConfigBuilder::clusterHeartbeatTimeout,
+                    PoolConfig::clusterHeartbeatTimeout),
             of("handlers", TEXT_MAP, PoolConfigBuilder::handlers, PoolConfig::handlers));
 
     final String key;

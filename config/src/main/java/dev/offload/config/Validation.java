@@ -5,6 +5,7 @@ import static dev.offload.config.Units.formatSize;
 import static dev.offload.config.Units.quote;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -24,6 +25,8 @@ final class Validation {
     private static final long MAX_FRAME = 1L << 30;
     private static final Duration MAX_SPIN = Duration.ofMillis(10);
     private static final int MAX_NICE = 19;
+    private static final Duration MIN_CLUSTER_HEARTBEAT = Duration.ofSeconds(2);
+    private static final Duration MAX_CLUSTER_HEARTBEAT = Duration.ofHours(1);
 
     private Validation() {
     }
@@ -79,6 +82,7 @@ final class Validation {
             throw new ConfigException("transport.shm.spin", formatDuration(b.shmSpin),
                     "transport.shm.spin must be between 0 and 10ms (got " + formatDuration(b.shmSpin) + ")");
         }
+        cluster(b);
         handlers(b.handlers);
         return heapBytes;
     }
@@ -165,6 +169,35 @@ final class Validation {
                 throw new ConfigException(key, e.getValue(), key + " must be a string without NUL (got "
                         + (e.getValue() == null ? "null" : quote(e.getValue())) + ")");
             }
+        }
+    }
+
+    private static void cluster(PoolConfigBuilder b) {
+        notNull("cluster.name", b.clusterName);
+        if (!HANDLER_NAME.matcher(b.clusterName).matches()) {
+            throw new ConfigException("cluster.name", b.clusterName, "cluster.name must match [A-Za-z0-9_.-]+ (got "
+                    + quote(b.clusterName) + ")");
+        }
+        HostPort.parse(b.clusterBind, "cluster.bind");
+        notNull("cluster.members", b.clusterMembers);
+        var seen = new HashSet<String>();
+        for (int i = 0; i < b.clusterMembers.size(); i++) {
+            String member = b.clusterMembers.get(i);
+            String address = HostPort.format(HostPort.parse(member, "cluster.members[" + i + "]"));
+            if (!seen.add(address)) {
+                throw new ConfigException("cluster.members", member, "cluster.members lists " + address
+                        + " twice; list each member once");
+            }
+        }
+        // Hazelcast counts missed heartbeats in whole seconds, sent every second: rounding a value
+        // here would silently change what was asked for.
+        Duration timeout = b.clusterHeartbeatTimeout;
+        positive("cluster.heartbeatTimeout", timeout);
+        if (timeout.getNano() != 0 || timeout.compareTo(MIN_CLUSTER_HEARTBEAT) < 0
+                || timeout.compareTo(MAX_CLUSTER_HEARTBEAT) > 0) {
+            throw new ConfigException("cluster.heartbeatTimeout", formatDuration(timeout),
+                    "cluster.heartbeatTimeout must be a whole number of seconds from 2s to 1h (got "
+                            + formatDuration(timeout) + ")");
         }
     }
 

@@ -26,6 +26,11 @@ class ConfigFileTest {
               kind: shm                      # auto | shm | pipe
               maxFrameBytes: 4m
               shm: { dir: /tmp/offload-shm, spin: 5us }
+            cluster:
+              name: offload                    # members with another name never join
+              bind: 127.0.0.1:5701             # the address this host's member listens on
+              members: [127.0.0.1:5701, 127.0.0.1:5702]
+              heartbeatTimeout: 5s
             handlers:
               fib: dev.offload.service.demo.Fibonacci
               resize: com.example.img.Resize
@@ -58,6 +63,10 @@ class ConfigFileTest {
         assertThat(c.maxFrameBytes()).isEqualTo(4L << 20);
         assertThat(c.shmDir()).isEqualTo(Path.of("/tmp/offload-shm"));
         assertThat(c.shmSpin()).isEqualTo(Duration.ofNanos(5_000));
+        assertThat(c.clusterName()).isEqualTo("offload");
+        assertThat(c.clusterBind()).isEqualTo("127.0.0.1:5701");
+        assertThat(c.clusterMembers()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+        assertThat(c.clusterHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.handlers()).containsExactly(
                 Map.entry("fib", "dev.offload.service.demo.Fibonacci"), Map.entry("resize", "com.example.img.Resize"));
     }
@@ -119,7 +128,7 @@ class ConfigFileTest {
         Path file = write("app.yaml", "wokers: {max: 2}");
 
         assertLoadFails(file, "wokers").hasMessage("unknown key 'wokers' in " + file
-                + " (known top-level keys: workers, queue, jobs, transport, handlers)");
+                + " (known top-level keys: workers, queue, jobs, transport, cluster, handlers)");
     }
 
     @Test

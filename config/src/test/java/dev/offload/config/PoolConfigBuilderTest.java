@@ -41,6 +41,10 @@ class PoolConfigBuilderTest {
         assertThat(c.maxFrameBytes()).isEqualTo(16L << 20);
         assertThat(c.shmDir()).isEqualTo(Path.of("/dev/shm"));
         assertThat(c.shmSpin()).isEqualTo(Duration.ofNanos(100_000));
+        assertThat(c.clusterName()).isEqualTo("offload");
+        assertThat(c.clusterBind()).isEqualTo("127.0.0.1:5701");
+        assertThat(c.clusterMembers()).isEmpty();
+        assertThat(c.clusterHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.handlers()).isEmpty();
     }
 
@@ -53,7 +57,9 @@ class PoolConfigBuilderTest {
                 .heartbeatInterval(Duration.ofSeconds(1)).heartbeatTimeout(Duration.ofSeconds(5))
                 .queueCapacity(50).jobTimeout(Duration.ofMinutes(2)).maxAttempts(3)
                 .cancelGrace(Duration.ZERO).completion("direct").transport("pipe").maxFrameBytes(1 << 20)
-                .shmDir(Path.of("/tmp/shm")).shmSpin(Duration.ofMillis(1)).handler("fib", "com.example.Fib")
+                .shmDir(Path.of("/tmp/shm")).shmSpin(Duration.ofMillis(1)).clusterName("prod")
+                .clusterBind("10.0.0.1:6000").clusterMembers(List.of("10.0.0.1:6000", "10.0.0.2:6000"))
+                .clusterHeartbeatTimeout(Duration.ofSeconds(3)).handler("fib", "com.example.Fib")
                 .build();
 
         assertThat(c.minWorkers()).isEqualTo(2);
@@ -77,6 +83,10 @@ class PoolConfigBuilderTest {
         assertThat(c.maxFrameBytes()).isEqualTo(1 << 20);
         assertThat(c.shmDir()).isEqualTo(Path.of("/tmp/shm"));
         assertThat(c.shmSpin()).isEqualTo(Duration.ofMillis(1));
+        assertThat(c.clusterName()).isEqualTo("prod");
+        assertThat(c.clusterBind()).isEqualTo("10.0.0.1:6000");
+        assertThat(c.clusterMembers()).containsExactly("10.0.0.1:6000", "10.0.0.2:6000");
+        assertThat(c.clusterHeartbeatTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.handlers()).containsExactly(Map.entry("fib", "com.example.Fib"));
     }
 

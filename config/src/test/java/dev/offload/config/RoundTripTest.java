@@ -21,7 +21,9 @@ class RoundTripTest {
     void shouldWriteFileStyleKeysAndValuesInToMap() {
         Map<String, Object> map = PoolConfig.defaults().toMap();
 
-        assertThat(map).containsOnlyKeys("workers", "queue", "jobs", "transport", "handlers");
+        assertThat(map).containsOnlyKeys("workers", "queue", "jobs", "transport", "cluster", "handlers");
+        assertThat(map.get("cluster").toString())
+                .isEqualTo("{name=offload, bind=127.0.0.1:5701, members=[], heartbeatTimeout=5s}");
         assertThat(map.get("workers")).asInstanceOf(InstanceOfAssertFactories.MAP)
                 .containsEntry("min", 1)
                 .containsEntry("idleTimeout", "60s")
@@ -50,7 +52,9 @@ class RoundTripTest {
                 .heartbeatInterval(Duration.ofNanos(1_500)).heartbeatTimeout(Duration.ofSeconds(1))
                 .queueCapacity(1).jobTimeout(Duration.ofHours(1)).maxAttempts(1).cancelGrace(Duration.ZERO)
                 .completion("direct").transport("pipe").maxFrameBytes(1500).shmDir(Path.of("/tmp/my shm: dir"))
-                .shmSpin(Duration.ofMillis(10)).handler("fib", "dev.offload.service.demo.Fibonacci")
+                .shmSpin(Duration.ofMillis(10)).clusterName("a.b-c_d").clusterBind("[::1]:5702")
+                .clusterMembers(List.of("[::1]:5701", "[::1]:5702", "host-a.example:5701")).clusterHeartbeatTimeout(Duration.ofHours(1))
+                .handler("fib", "dev.offload.service.demo.Fibonacci")
                 .handler("a.b-c_d", "x.Y$Z")
                 .build();
         Path file = Files.writeString(dir.resolve("app.yaml"), original.toYaml());

@@ -45,7 +45,7 @@ class ReaderRoleLincheckTest {
     void shouldKeepOneReaderThroughCallbacksAndSteals() {
         LincheckRuns.reset();
         LinChecker.check(Holders.class, new ModelCheckingOptions()
-                .iterations(12)
+                .iterations(10)
                 .invocationsPerIteration(300)
                 .threads(3)
                 .actorsPerThread(2)
@@ -60,8 +60,8 @@ class ReaderRoleLincheckTest {
     void shouldFollowTheTransitionTableOneStepAtATime() {
         LincheckRuns.reset();
         LinChecker.check(Transitions.class, new ModelCheckingOptions()
-                .iterations(15)
-                .invocationsPerIteration(250)
+                .iterations(10)
+                .invocationsPerIteration(200)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(2)

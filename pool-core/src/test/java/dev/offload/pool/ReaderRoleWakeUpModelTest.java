@@ -45,7 +45,7 @@ class ReaderRoleWakeUpModelTest {
     void shouldReadEveryFrameAndServeEveryDispatchRequestWithoutTheSafetyNet() {
         LincheckRuns.reset();
         LinChecker.check(WakeUpModel.class, options()
-                .iterations(10)
+                .iterations(8)
                 .addCustomScenario(callerLetsGoAsAFrameComes(WakeUpModel.class))
                 .addCustomScenario(rescueWhileTheFirstReaderSleeps(WakeUpModel.class))
                 .addCustomScenario(dispatchRequestedAsACallerLetsGo(WakeUpModel.class))

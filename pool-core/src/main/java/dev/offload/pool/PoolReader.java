@@ -80,7 +80,8 @@ final class PoolReader implements AutoCloseable {
 
     /**
      * Queued jobs could go to a worker now (one refused a send, or credit freed without an answer):
-     * the role holder sends them, woken if nobody holds the role.
+     * the role holder sends them, woken if nobody holds the role. The reader thread also asks so
+     * when it was woken but cannot read: the holder then sweeps once more before it lets go.
      */
     void requestDispatch() {
         dispatchWanted = true;

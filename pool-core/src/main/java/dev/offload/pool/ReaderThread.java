@@ -73,7 +73,12 @@ final class ReaderThread implements Runnable {
         }
         while (pool.designated() == this && !pool.isReleased()) {
             try {
-                if (reader.role.tryAcquire(me) && !reader.readUntilIdle(me)) {
+                if (!reader.role.tryAcquire(me)) {
+                    // What woke us is the holder's to read, but the holder may have armed that
+                    // channel already and be about to let go, so the ring came to us. A dispatch
+                    // request makes it sweep again after it lets go (or wakes us if it has).
+                    reader.requestDispatch();
+                } else if (!reader.readUntilIdle(me)) {
                     // Stolen while user code ran: a rescuer reads now. If it is designated, we end.
                     continue;
                 }
@@ -86,6 +91,11 @@ final class ReaderThread implements Runnable {
                 }
                 LOG.error("{}: reading failed; going on", thread.getName(), e);
             }
+        }
+        if (!pool.isReleased()) {
+            // Replaced by a rescuer: our last sleep may have drained a doorbell whose frame we will
+            // not read. Hand the wake-up on to the designated reader.
+            reader.requestDispatch();
         }
     }
 }

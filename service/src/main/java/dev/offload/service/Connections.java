@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 
 import java.time.Duration;
 import java.util.Set;
@@ -53,8 +52,9 @@ final class Connections extends ChannelInitializer<SocketChannel> {
             return;
         }
         ReadDeadline deadline = new ReadDeadline(limits);
-        HttpConnection connection = new HttpConnection(endpoints, deadline, limits);
-        channel.pipeline().addLast(deadline, new HttpRequestDecoder(decoder), connection);
+        RequestDecoder requests = new RequestDecoder(decoder);
+        HttpConnection connection = new HttpConnection(endpoints, deadline, requests, limits);
+        channel.pipeline().addLast(deadline, requests, connection);
         all.add(connection);
         channel.closeFuture().addListener(f -> all.remove(connection));
     }

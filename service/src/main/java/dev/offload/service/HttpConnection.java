@@ -35,6 +35,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
 
     private final Endpoints endpoints;
     private final ReadDeadline deadline;
+    private final RequestDecoder decoder;
     private final HttpLimits limits;
     private ChannelHandlerContext ctx;
     private AnswerQueue answers;
@@ -48,9 +49,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
     /** No request after the current one is read: the connection closes after its answers. */
     private boolean stopped;
 
-    HttpConnection(Endpoints endpoints, ReadDeadline deadline, HttpLimits limits) {
+    HttpConnection(Endpoints endpoints, ReadDeadline deadline, RequestDecoder decoder, HttpLimits limits) {
         this.endpoints = endpoints;
         this.deadline = deadline;
+        this.decoder = decoder;
         this.limits = limits;
         deadline.owner(this);
     }
@@ -205,7 +207,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
             }
         }
         if (last) {
-            deadline.requestRead();
+            deadline.requestRead(decoder.holdsNextRequest());
             job = null;
             seq = NONE;
         }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One timer per connection, re-armed only when it fires (at the current phase's deadline or
  * after the shortest timeout, whichever is sooner), so a request costs two field writes here and
- * no scheduling. The first bytes of a request are seen here, before the decoder; bytes of a next
- * pipelined request that arrive with the end of the previous one start its clock at the next read.
+ * no scheduling. The first bytes of a request are seen here, before the decoder, or, when they came
+ * with the end of the previous request, by the decoder ({@link #requestRead}).
  */
 final class ReadDeadline extends ChannelInboundHandlerAdapter {
     static final long LINGER_MS = 2_000;
@@ -91,9 +91,9 @@ final class ReadDeadline extends ChannelInboundHandlerAdapter {
         since = System.nanoTime();
     }
 
-    /** A whole request was read. */
-    void requestRead() {
-        phase = Phase.IDLE;
+    /** A whole request was read; {@code nextStarted}: the first bytes of the next one came with it. */
+    void requestRead(boolean nextStarted) {
+        phase = nextStarted ? Phase.HEADERS : Phase.IDLE;
         since = System.nanoTime();
     }
 

@@ -1,13 +1,9 @@
 package dev.offload.service;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -22,18 +18,12 @@ import java.util.TreeMap;
  * half-sent requests, and watching the server close the connection. Reads wait at most 20 s.
  */
 final class RawHttp implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Socket socket = new Socket();
     private final InputStream in;
 
     record Answer(int status, Map<String, String> headers, String body) {
         Map<String, Object> json() {
-            try {
-                return JSON.readValue(body, new TypeReference<>() { });
-            } catch (IOException e) {
-                throw new UncheckedIOException("not a JSON object: " + body, e);
-            }
+            return Http.jsonObject(body);
         }
 
         /** A header by its name in any case, or null. */

@@ -169,6 +169,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
     }
 
     private void startJob(HttpRequest request, Routes.Route route) {
+        job = route;
         if (HttpUtil.getContentLength(request, -1L) > endpoints.maxBodyBytes()) {
             refuse(HttpError.tooLarge(endpoints.maxBodyBytes(), "the request body")); // refused unread
             return;
@@ -176,7 +177,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
         if (HttpUtil.is100ContinueExpected(request) && answers.isNext(seq)) {
             ctx.writeAndFlush(HttpAnswer.CONTINUE.duplicate());
         }
-        job = route;
     }
 
     private void content(HttpContent content) {
@@ -245,11 +245,21 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
         }
     }
 
-    /** Answers {@code error} to the request being read (or to one whose headers never ended) and closes after it. */
+    /**
+     * Reads no more and closes after {@code error}, the answer to the request being read: a job
+     * waiting for its body, or a request whose headers never ended. Any other request (a GET with a
+     * body, say) has its answer already, which is the last before the close.
+     */
     private void refuse(HttpError error) {
-        long s = seq != NONE ? seq : answers.reserve(AnswerQueue.CLOSE);
-        answers.closeAfter(s);
-        answers.error(s, error);
+        if (seq == NONE || job != null) {
+            long s = seq != NONE ? seq : answers.reserve(AnswerQueue.CLOSE);
+            answers.closeAfter(s);
+            answers.error(s, error);
+        } else if (answers.owed() > 0) {
+            answers.closeAfterLast();
+        } else {
+            deadline.lingerThenClose();
+        }
         dropBody();
         job = null;
         seq = NONE;

@@ -85,6 +85,17 @@ class SlowClientsTest {
     }
 
     @Test
+    void shouldCloseWithoutASecondAnswerWhenTheBodyOfAnAnsweredRequestStops() throws IOException {
+        underTest.start(TestConfigs.oneWorker(), HttpLimits.defaults().withTimeouts(Duration.ofSeconds(30), SHORT, Duration.ofSeconds(30)));
+        try (RawHttp connection = new RawHttp(underTest.server().url())) {
+            connection.send("GET /health HTTP/1.1\r\nHost: test\r\nContent-Length: 50\r\n\r\n{");
+
+            assertThat(connection.read().json()).containsEntry("status", "ok"); // a GET's body changes nothing
+            assertThat(connection.closedByServer()).as("closed after --body-timeout, with no 408 after the answer").isTrue();
+        }
+    }
+
+    @Test
     void shouldAnswer408AndCloseWhenHeadersNeverEnd() throws IOException {
         underTest.start(TestConfigs.oneWorker(), HttpLimits.defaults().withTimeouts(SHORT, Duration.ofSeconds(30), Duration.ofSeconds(30)));
         try (RawHttp connection = new RawHttp(underTest.server().url())) {

@@ -44,7 +44,7 @@ measure() { # name url
   FIB_N=15 wrk -t1 -c"$connections" -d3s -s "$here/post-fib.lua" "$url/jobs/fib" >/dev/null
   FIB_N=27 wrk -t1 -c"$connections" -d3s -s "$here/post-fib.lua" "$url/jobs/fib" >/dev/null
   for n in 15 27; do
-    echo "=== $name: wrk -t1 -c$connections -d${seconds}s POST /jobs/fib {\"n\": $n}"
+    echo "=== $name: wrk -t1 -c$connections -d${seconds}s POST /jobs/fib {\"n\": $n} (load $(cut -d' ' -f1 /proc/loadavg))"
     jobs "$n" "$url"
   done
   echo "=== $name: GET /health (wrk -t1 -c1) while wrk -c$connections saturates POST /jobs/fib {\"n\": 15}"

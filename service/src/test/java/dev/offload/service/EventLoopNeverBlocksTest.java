@@ -7,12 +7,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -41,8 +43,11 @@ class EventLoopNeverBlocksTest {
 
     @BeforeAll
     static void installBlockHound() {
-        BlockHound.builder()
-                .nonBlockingThreadPredicate(p -> p.or(t -> t.getName().startsWith(EventLoops.THREAD_PREFIX)))
+        BlockHound.Builder builder = BlockHound.builder();
+        // Netty's own integration lets through the locks inside Netty (its buffer pools, its
+        // executors' queues); nothing of ours is let through.
+        ServiceLoader.load(BlockHoundIntegration.class).forEach(builder::with);
+        builder.nonBlockingThreadPredicate(p -> p.or(t -> t.getName().startsWith(EventLoops.THREAD_PREFIX)))
                 .blockingMethodCallback(method -> BLOCKING_CALLS.add(method + " on " + Thread.currentThread().getName()
                         + Arrays.stream(new Throwable().getStackTrace()).limit(25)
                                 .map(frame -> "\n\tat " + frame).collect(Collectors.joining())))

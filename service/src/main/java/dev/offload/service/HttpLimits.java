@@ -42,10 +42,6 @@ record HttpLimits(int ioThreads, int maxConnections, int maxHeaderBytes, Duratio
         return new HttpLimits(ioThreads, max, maxHeaderBytes, headerTimeout, bodyTimeout, idleTimeout);
     }
 
-    HttpLimits withIoThreads(int threads) {
-        return new HttpLimits(threads, maxConnections, maxHeaderBytes, headerTimeout, bodyTimeout, idleTimeout);
-    }
-
     /** The shortest of the three read timeouts: no deadline can be missed by checking this often. */
     long shortestTimeoutNanos() {
         return Math.min(headerTimeout.toNanos(), Math.min(bodyTimeout.toNanos(), idleTimeout.toNanos()));

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class SideThread implements Executor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SideThread.class);
-    static final String NAME = "offload-http-side";
+    private static final String NAME = "offload-http-side";
 
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread = new Thread(this::run, NAME);

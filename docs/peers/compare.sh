@@ -2,7 +2,8 @@
 # `offload serve` against its Node peer (docs/peers/node-serve.js), one after the other in the same
 # run, with wrk as in issue 12: -t1 -c16, POST /jobs/fib with {"n": 15} then {"n": 27}; then
 # GET /health while another wrk saturates /jobs/fib; then 50 slow clients (slow-clients.py).
-# Both servers get the same warm-up first. Needs wrk, node, python3 and service/target/offload.jar.
+# Each server is measured cold first (the first wrk after it started), then again once warm.
+# Needs wrk, node, python3 and service/target/offload.jar.
 #
 #   docs/peers/compare.sh [seconds per run] [connections]        (defaults: 8, 16)
 set -euo pipefail
@@ -40,8 +41,9 @@ jobs() { # n url [wrk options...]
 
 measure() { # name url
   local name="$1" url="$2"
-  echo "=== $name: warm-up (fib 15 and 27, 3 s each)"
-  FIB_N=15 wrk -t1 -c"$connections" -d3s -s "$here/post-fib.lua" "$url/jobs/fib" >/dev/null
+  echo "=== $name: cold, the first wrk after start: -t1 -c$connections -d${seconds}s POST /jobs/fib {\"n\": 15}"
+  jobs 15 "$url"
+  echo "=== $name: warm-up (fib 27, 3 s)"
   FIB_N=27 wrk -t1 -c"$connections" -d3s -s "$here/post-fib.lua" "$url/jobs/fib" >/dev/null
   for n in 15 27; do
     echo "=== $name: wrk -t1 -c$connections -d${seconds}s POST /jobs/fib {\"n\": $n} (load $(cut -d' ' -f1 /proc/loadavg))"

@@ -8,8 +8,6 @@ import dev.offload.pool.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,6 +30,7 @@ final class Endpoints {
     private final Gate jobs;
     private final SideThread side;
     private final long maxBodyBytes;
+    private final PoolHealth health;
 
     Endpoints(Routes routes, WorkerPool pool, Gate jobs, SideThread side, long maxBodyBytes) {
         this.routes = routes;
@@ -39,6 +38,7 @@ final class Endpoints {
         this.jobs = jobs;
         this.side = side;
         this.maxBodyBytes = maxBodyBytes;
+        this.health = new PoolHealth(pool, side);
     }
 
     Routes routes() {
@@ -84,29 +84,23 @@ final class Endpoints {
     }
 
     /**
-     * Reads the pool's stats on the side thread and hands the JSON to {@code reply} on {@code loop}:
-     * {@code health} is 200 {@code "ok"}, or 503 {@code "crash-loop"} while workers cannot be started.
+     * Gives {@code reply} the health (see {@link PoolHealth}) or the pool's stats; stats are read on
+     * the side thread and handed to {@code reply} on {@code loop}.
      */
     void readStats(boolean health, Executor loop, StatsReply reply) {
+        if (health) {
+            this.health.answer(loop, reply);
+            return;
+        }
         side.execute(() -> {
             PoolStats s = pool.stats();
-            int status = health && s.crashLoop() ? 503 : 200;
-            byte[] json = Json.bytes(health ? health(s) : s);
+            this.health.keep(s);
+            byte[] json = Json.bytes(s);
             try {
-                loop.execute(() -> reply.answer(status, json));
+                loop.execute(() -> reply.answer(200, json));
             } catch (RejectedExecutionException stopping) {
                 // the loop is shutting down and its connections with it
             }
         });
-    }
-
-    private static Map<String, Object> health(PoolStats s) {
-        var body = new LinkedHashMap<String, Object>();
-        body.put("status", s.crashLoop() ? "crash-loop" : "ok");
-        body.put("workers", s.workers());
-        body.put("busy", s.busy());
-        body.put("queued", s.queued());
-        body.put("transport", s.transport());
-        return body;
     }
 }

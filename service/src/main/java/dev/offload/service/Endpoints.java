@@ -76,11 +76,19 @@ final class Endpoints {
         }
         String name = route.handler().name();
         if (cause instanceof JobFailedException e) {
-            side.execute(() -> LOG.warn("job '{}' failed: {}\n{}", name, e.getMessage(), e.remoteStackTrace()));
+            logAside(() -> LOG.warn("job '{}' failed: {}\n{}", name, e.getMessage(), e.remoteStackTrace()));
         } else if (cause instanceof WorkerCrashedException e) {
-            side.execute(() -> LOG.warn("job '{}': {}; worker stderr ended with: {}", name, e.getMessage(), e.stderrTail()));
+            logAside(() -> LOG.warn("job '{}': {}; worker stderr ended with: {}", name, e.getMessage(), e.stderrTail()));
         }
         return ErrorMapping.of(failure);
+    }
+
+    private void logAside(Runnable log) {
+        try {
+            side.execute(log);
+        } catch (RejectedExecutionException stopping) {
+            // the side thread has stopped with the server: the client still gets its answer
+        }
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * An error answer: its status, the JSON body {@code {"error": message, "type": type, ...details}}
- * and any headers it needs ({@code Retry-After}, {@code Allow}). Immutable.
+ * and any headers it needs ({@code Retry-After}, {@code Allow}). Immutable. Whether the connection
+ * closes after it is the connection's decision, not part of the error.
  */
 record HttpError(int status, String type, String message, Map<String, Object> details, Map<String, String> headers) {
 
@@ -39,8 +40,20 @@ record HttpError(int status, String type, String message, Map<String, Object> de
     }
 
     static HttpError tooLarge(long limit, String what) {
-        return of(413, "PayloadTooLarge", what + " is over transport.maxFrameBytes (" + limit + " bytes)")
-                .withHeader("Connection", "close");
+        return of(413, "PayloadTooLarge", what + " is over transport.maxFrameBytes (" + limit + " bytes)");
+    }
+
+    static HttpError requestTimeout(String message) {
+        return of(408, "RequestTimeout", message);
+    }
+
+    /** The request line or headers could not be read: 414 or 431 when too long, else 400. */
+    static HttpError malformed(int status, String message) {
+        return of(status, status == 400 ? "BadRequest" : status == 414 ? "UriTooLong" : "HeadersTooLarge", message);
+    }
+
+    static HttpError tooManyConnections(int limit) {
+        return of(503, "TooManyConnections", limit + " connections are open already (--max-connections); try again later");
     }
 
     static HttpError stopping() {

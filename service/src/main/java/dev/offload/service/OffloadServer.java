@@ -1,56 +1,61 @@
 package dev.offload.service;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.offload.config.PoolConfig;
 import dev.offload.pool.WorkerPool;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The HTTP front door of a worker pool: one event-loop thread ({@code offload-http}) that never
- * waits for a worker. Owns the pool, the server and the thread; {@link #close} releases all three.
+ * The HTTP front door of a worker pool, on Netty: {@code --io-threads} event loops that never wait
+ * for a worker ({@link EventLoops}), and the {@link SideThread} for what may wait. Owns the pool,
+ * the loops, the listening socket and the side thread; {@link #close} releases all four. Started
+ * and closed by one thread.
  */
 final class OffloadServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadServer.class);
     /** How long {@link #close()} waits for owed answers, then for the pool to finish. */
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
-    private static final String NODELAY = "sun.net.httpserver.nodelay";
+    /** After the answers owed: how long connections get to take their last answer and close. */
+    private static final Duration CLOSE_CONNECTIONS = Duration.ofMillis(ReadDeadline.LINGER_MS + 1_000);
 
     private final PoolConfig config;
     private final HandlerCatalog catalog;
-    private final HttpServer http;
-    private final ExecutorService eventLoop;
+    private final EventLoops loops;
+    private final SideThread side;
+    private final Channel listener;
+    private final Connections connections;
     private final WorkerPool pool;
-    private final JobsHttpHandler jobs;
-    private final InFlight inFlight = new InFlight();
+    private final Gate jobs = new Gate();
     private final CompletableFuture<Void> refusing = new CompletableFuture<>();
     private boolean closed;
-    private boolean httpStopped;
 
-    private OffloadServer(PoolConfig config, HandlerCatalog catalog, HttpServer http, ExecutorService eventLoop,
-                          WorkerPool pool) {
+    private OffloadServer(PoolConfig config, HandlerCatalog catalog, EventLoops loops, SideThread side, Channel listener,
+                          Connections connections, WorkerPool pool) {
         this.config = config;
         this.catalog = catalog;
-        this.http = http;
-        this.eventLoop = eventLoop;
+        this.loops = loops;
+        this.side = side;
+        this.listener = listener;
+        this.connections = connections;
         this.pool = pool;
-        this.jobs = new JobsHttpHandler(catalog, pool, config.maxFrameBytes(), inFlight);
-        http.createContext(JobsHttpHandler.PREFIX, jobs);
-        http.createContext(HealthHandler.PATH, new HealthHandler(pool));
-        http.createContext(StatsHandler.PATH, new StatsHandler(pool));
-        http.createContext("/", exchange -> Responses.error(exchange,
-                HttpError.notFound("nothing at " + exchange.getRequestURI().getPath()
-                        + "; try POST /jobs/{name}, GET /health or GET /stats")));
-        http.setExecutor(eventLoop);
+    }
+
+    /** {@link #start(PoolConfig, String, int, HttpLimits)} with {@link HttpLimits#defaults()}. */
+    static OffloadServer start(PoolConfig config, String host, int port) throws IOException {
+        return start(config, host, port, HttpLimits.defaults());
     }
 
     /**
@@ -59,35 +64,66 @@ final class OffloadServer implements AutoCloseable {
      *
      * @param port 0 for any free port ({@link #port()} tells which)
      * @throws InvalidHandlerException when a configured handler cannot be served
-     * @throws IOException             when the address cannot be bound
+     * @throws IOException             when the address cannot be bound ({@link BindException})
      * @throws dev.offload.pool.OffloadException when the pool cannot start; nothing is left running
      */
-    static OffloadServer start(PoolConfig config, String host, int port) throws IOException {
-        disableNagle();
+    static OffloadServer start(PoolConfig config, String host, int port, HttpLimits limits) throws IOException {
         HandlerCatalog catalog = HandlerCatalog.load(config.handlers(), OffloadServer.class.getClassLoader());
-        HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-        ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "offload-http"));
-        WorkerPool pool;
+        EventLoops loops = new EventLoops(limits.ioThreads());
+        SideThread side = new SideThread();
+        Connections connections = new Connections(limits);
+        Channel listener = null;
         try {
-            pool = WorkerPool.start(config);
-        } catch (RuntimeException e) {
-            http.stop(0);
-            eventLoop.shutdownNow();
+            listener = bind(loops, connections, host, port);
+            WorkerPool pool = WorkerPool.start(config);
+            OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, pool);
+            connections.serve(new Endpoints(new Routes(catalog), pool, server.jobs, side, config.maxFrameBytes()));
+            listener.config().setAutoRead(true); // accepting starts now
+            return server;
+        } catch (IOException | RuntimeException | Error e) {
+            if (listener != null) {
+                listener.close().awaitUninterruptibly();
+            }
+            loops.close();
+            side.close();
             throw e;
         }
-        OffloadServer server = new OffloadServer(config, catalog, http, eventLoop, pool);
-        http.start();
-        return server;
+    }
+
+    /** Binds without accepting: connections wait in the backlog until the pool is up. */
+    private static Channel bind(EventLoops loops, Connections connections, String host, int port) throws IOException {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(loops.group())
+                .channel(loops.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(connections)
+                .bind(host, port)
+                .awaitUninterruptibly();
+        if (bound.isSuccess()) {
+            return bound.channel();
+        }
+        Throwable cause = bound.cause();
+        if (cause instanceof BindException e) {
+            throw e;
+        }
+        // The epoll transport reports a busy port as its own IOException: it is still a failed bind.
+        BindException e = new BindException(cause.getMessage());
+        e.initCause(cause);
+        throw e;
     }
 
     /** The port really bound (useful after asking for port 0). */
     int port() {
-        return http.getAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
     /** {@code http://host:port}. */
     String url() {
-        InetSocketAddress address = http.getAddress();
+        InetSocketAddress address = (InetSocketAddress) listener.localAddress();
         String host = address.getAddress().getHostAddress();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
@@ -98,6 +134,11 @@ final class OffloadServer implements AutoCloseable {
         return "offload serving on " + url() + " (workers " + config.minWorkers() + ".." + config.maxWorkers()
                 + " over " + transport + "; handlers: "
                 + (catalog.names().isEmpty() ? "none" : String.join(", ", catalog.names())) + ")";
+    }
+
+    /** "epoll" or "nio": the event-loop transport in use. */
+    String ioTransport() {
+        return loops.kind();
     }
 
     WorkerPool pool() {
@@ -117,8 +158,9 @@ final class OffloadServer implements AutoCloseable {
 
     /**
      * Stops accepting jobs (new ones get 503), waits up to {@code grace} for the answers owed, then
-     * cancels what is left, closes the listener and connections, and shuts the pool down within
-     * what is left of the grace before killing its workers. Idempotent; call from one thread.
+     * cancels what is left, closes the listener and each connection once its answers are written,
+     * and shuts the pool down within what is left of the grace before killing its workers.
+     * Idempotent; call from one thread.
      */
     void close(Duration grace) {
         if (closed) {
@@ -127,15 +169,17 @@ final class OffloadServer implements AutoCloseable {
         closed = true;
         long deadline = System.nanoTime() + grace.toNanos();
         try {
-            eventLoop.submit(jobs::stopAccepting).get(5, TimeUnit.SECONDS);
+            jobs.close();
             refusing.complete(null);
-            if (!inFlight.awaitEmpty(grace)) {
-                LOG.warn("{} job(s) still running after {} ms; cancelling them", inFlight.size(), grace.toMillis());
-                inFlight.cancelAll();
+            if (!jobs.awaitEmpty(grace)) {
+                LOG.warn("{} job(s) still running after {} ms; cancelling them", jobs.size(), grace.toMillis());
+                connections.forEach(HttpConnection::cancelJobs);
+                jobs.awaitEmpty(Duration.ofSeconds(5));
             }
-            // Before JDK 21 stop(n) waits the full n seconds even with nothing in flight
-            // (JDK-8304065); the answers are already written, so no delay is needed.
-            stopHttp();
+            listener.close().awaitUninterruptibly();
+            if (!connections.closeAll(CLOSE_CONNECTIONS)) {
+                LOG.debug("some connections did not close in time; the event loops close them");
+            }
             long left = Math.max(1_000_000_000L, deadline - System.nanoTime());
             pool.shutdown().get(left, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -145,27 +189,10 @@ final class OffloadServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the server: {}", e.toString());
         } finally {
-            stopHttp();
+            listener.close().awaitUninterruptibly();
+            loops.close();
+            side.close();
             pool.close();
-            eventLoop.shutdownNow();
-        }
-    }
-
-    /**
-     * The JDK server writes the headers and the body of an answer separately; with Nagle's
-     * algorithm on, the body then waits for the client's delayed ACK, about 40 ms on Linux, on
-     * every answer. The server reads this property once, when the first server is made.
-     */
-    private static void disableNagle() {
-        if (System.getProperty(NODELAY) == null) {
-            System.setProperty(NODELAY, "true");
-        }
-    }
-
-    private void stopHttp() {
-        if (!httpStopped) {
-            httpStopped = true;
-            http.stop(0);
         }
     }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code offload serve}: the HTTP front door, until SIGTERM or Ctrl-C. */
@@ -39,6 +40,29 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
 
+    @Option(names = "--io-threads", defaultValue = "1", paramLabel = "N", description = "event-loop threads (default: ${DEFAULT-VALUE})")
+    int ioThreads;
+
+    @Option(names = "--max-connections", defaultValue = "1024", paramLabel = "N",
+            description = "open connections at once; one more is answered 503 (default: ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--max-header-bytes", defaultValue = "8192", paramLabel = "N",
+            description = "request line, and headers, of one request; more is answered 431 (default: ${DEFAULT-VALUE})")
+    int maxHeaderBytes;
+
+    @Option(names = "--header-timeout", defaultValue = "10s", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "from a request's first bytes to the end of its headers, else 408 (default: ${DEFAULT-VALUE})")
+    Duration headerTimeout;
+
+    @Option(names = "--body-timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "from the end of a request's headers to the end of its body, else 408 (default: ${DEFAULT-VALUE})")
+    Duration bodyTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s", paramLabel = "DURATION", converter = DurationOption.class,
+            description = "a connection that owes no answer and sends nothing is closed after this (default: ${DEFAULT-VALUE})")
+    Duration idleTimeout;
+
     @Spec
     CommandSpec spec;
 
@@ -46,6 +70,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535 (got " + port + ")");
+        }
+        HttpLimits limits;
+        try {
+            limits = new HttpLimits(ioThreads, maxConnections, maxHeaderBytes, headerTimeout, bodyTimeout, idleTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -57,9 +87,11 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         try (StopSignals signals = StopSignals.install();
-             OffloadServer server = OffloadServer.start(config, host, port)) {
+             OffloadServer server = OffloadServer.start(config, host, port, limits)) {
             out.println(server.banner());
             out.flush();
+            LOG.info("HTTP over {} with {} event-loop thread(s); at most {} connections", server.ioTransport(),
+                    limits.ioThreads(), limits.maxConnections());
             String signal = signals.await();
             LOG.info("{} received: finishing the jobs in flight (up to {} s), then stopping", signal,
                     OffloadServer.DEFAULT_GRACE.toSeconds());

@@ -40,11 +40,7 @@ final class Http implements AutoCloseable {
 
     record Reply(int status, HttpHeaders headers, String body, long nanos) {
         Map<String, Object> json() {
-            try {
-                return JSON.readValue(body, new TypeReference<>() { });
-            } catch (IOException e) {
-                throw new UncheckedIOException("not a JSON object: " + body, e);
-            }
+            return jsonObject(body);
         }
 
         String header(String name) {
@@ -53,6 +49,15 @@ final class Http implements AutoCloseable {
 
         double millis() {
             return nanos / 1e6;
+        }
+    }
+
+    /** {@code body} read as a JSON object. */
+    static Map<String, Object> jsonObject(String body) {
+        try {
+            return JSON.readValue(body, new TypeReference<>() { });
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a JSON object: " + body, e);
         }
     }
 

@@ -54,4 +54,20 @@ class ServeCommandTest {
         assertThat(badPort.status()).isEqualTo(2);
         assertThat(badPort.err()).contains("--port must be between 0 and 65535 (got 70000)");
     }
+
+    @Test
+    void shouldExitTwoNamingTheHttpOptionThatIsOutOfRange() {
+        assertThat(Cli.run("serve", "--io-threads", "0").err()).contains("--io-threads must be between 1 and 256 (got 0)");
+        assertThat(Cli.run("serve", "--max-connections", "0").err()).contains("--max-connections must be at least 1 (got 0)");
+        assertThat(Cli.run("serve", "--max-header-bytes", "100").err())
+                .contains("--max-header-bytes must be between 1024 and 1048576 (got 100)");
+        assertThat(Cli.run("serve", "--body-timeout", "0s").err())
+                .contains("--body-timeout must be a positive duration such as 500ms, 10s or 2m (got 0ms)");
+
+        Cli.Run notADuration = Cli.run("serve", "--header-timeout", "10");
+
+        assertThat(notADuration.status()).isEqualTo(2);
+        assertThat(notADuration.err()).contains("--header-timeout").contains("'10' is not a duration; write it as 500ms, 10s or 2m");
+        assertThat(NoLeftovers.liveWorkers()).isEmpty();
+    }
 }

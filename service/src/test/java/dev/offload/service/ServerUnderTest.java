@@ -16,7 +16,11 @@ final class ServerUnderTest implements AfterEachCallback {
     private Http http;
 
     void start(PoolConfigBuilder config) throws IOException {
-        server = OffloadServer.start(config.build(), "127.0.0.1", 0);
+        start(config, HttpLimits.defaults());
+    }
+
+    void start(PoolConfigBuilder config, HttpLimits limits) throws IOException {
+        server = OffloadServer.start(config.build(), "127.0.0.1", 0, limits);
         http = new Http(server.url());
     }
 

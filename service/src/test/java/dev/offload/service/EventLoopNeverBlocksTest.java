@@ -1,0 +1,149 @@
+package dev.offload.service;
+
+import dev.offload.pool.NoLeftovers;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.blockhound.BlockHound;
+import reactor.blockhound.integration.BlockHoundIntegration;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * BlockHound watches the event-loop threads while clients load every path of the server: jobs,
+ * results, errors of each kind, pipelining, /health and /stats, slow clients timed out, a
+ * connection over the limit, and a close that cancels a running job. Any park, sleep, wait or
+ * blocking I/O on a loop is recorded with its stack, and the test fails listing them.
+ */
+@ExtendWith(NoLeftovers.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EventLoopNeverBlocksTest {
+    private static final List<String> BLOCKING_CALLS = new CopyOnWriteArrayList<>();
+    private static final Duration LOAD = Duration.ofSeconds(4);
+
+    @RegisterExtension
+    final ServerUnderTest underTest = new ServerUnderTest();
+
+    @BeforeAll
+    static void installBlockHound() {
+        BlockHound.Builder builder = BlockHound.builder();
+        // Netty's own integration lets through the locks inside Netty (its buffer pools, its
+        // executors' queues); nothing of ours is let through.
+        ServiceLoader.load(BlockHoundIntegration.class).forEach(builder::with);
+        builder.nonBlockingThreadPredicate(p -> p.or(t -> t.getName().startsWith(EventLoops.THREAD_PREFIX)))
+                .blockingMethodCallback(method -> BLOCKING_CALLS.add(method + " on " + Thread.currentThread().getName()
+                        + Arrays.stream(new Throwable().getStackTrace()).limit(25)
+                                .map(frame -> "\n\tat " + frame).collect(Collectors.joining())))
+                .install();
+    }
+
+    @Test
+    void shouldNeverBlockAnEventLoopUnderLoad() throws Exception {
+        underTest.start(TestConfigs.oneWorker().maxWorkers(2).queueCapacity(64),
+                new HttpLimits(2, 40, 4096, Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofSeconds(30)));
+        // Loading a class reads the jar (blocking I/O) the first time a path runs: not what is checked here.
+        everyPathOnce();
+        BLOCKING_CALLS.clear();
+
+        ExecutorService clients = Executors.newFixedThreadPool(6, r -> new Thread(r, "offload-test-client"));
+        AtomicInteger answered = new AtomicInteger();
+        try {
+            long end = System.nanoTime() + LOAD.toNanos();
+            List<Future<?>> load = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                load.add(clients.submit(() -> {
+                    try (RawHttp connection = new RawHttp(underTest.server().url())) {
+                        while (System.nanoTime() < end) {
+                            mixedRequests(connection);
+                            answered.addAndGet(6);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            load.add(clients.submit(() -> {
+                while (System.nanoTime() < end) {
+                    everyPathOnce();
+                }
+                return null;
+            }));
+            for (Future<?> f : load) {
+                f.get();
+            }
+
+            // A close that cancels a job still running: the cancelled job is answered on its loop.
+            CompletableFuture<Http.Reply> running = underTest.http().postAsync("/jobs/sleep", "{\"ms\": 60000}");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> underTest.http().get("/health").json().get("busy").equals(1));
+            underTest.server().close(Duration.ofMillis(100));
+            assertThat(running.get().status()).isEqualTo(503);
+        } finally {
+            clients.shutdownNow();
+        }
+
+        System.out.printf("%,d answers in %d s with BlockHound on the event loops%n", answered.get(), LOAD.toSeconds());
+        assertThat(answered.get()).isGreaterThan(100);
+        assertThat(BLOCKING_CALLS).as("blocking calls on an event loop").isEmpty();
+    }
+
+    /** Six answers on one keep-alive connection, three of them pipelined. */
+    private static void mixedRequests(RawHttp connection) throws IOException {
+        assertThat(connection.send(RawHttp.post("/jobs/fib", "{\"n\": 15}")).read().json()).containsEntry("value", 610);
+        assertThat(connection.send(RawHttp.get("/health")).read().status()).isEqualTo(200);
+        assertThat(connection.send(RawHttp.post("/jobs/fib", "{\"n\": 1, \"m\": 2}")).read().status()).isEqualTo(400);
+        connection.send(RawHttp.post("/jobs/fib", "{\"n\": 10}") + RawHttp.get("/stats") + RawHttp.post("/jobs/echo", "x"));
+        assertThat(connection.read().json()).containsEntry("value", 55);
+        assertThat(connection.read().status()).isEqualTo(200);
+        assertThat(connection.read().body()).isEqualTo("x");
+    }
+
+    /** Each kind of answer once, on fresh connections: errors, a failing job, timeouts, limits. */
+    private void everyPathOnce() throws Exception {
+        Http http = underTest.http();
+        assertThat(http.post("/jobs/fib", "{\"n\": 12}").status()).isEqualTo(200);
+        assertThat(http.post("/jobs/fib", "null").status()).isEqualTo(400);
+        assertThat(http.post("/jobs/nope", "{}").status()).isEqualTo(404);
+        assertThat(http.get("/jobs/fib").status()).isEqualTo(405);
+        assertThat(http.post("/jobs/boom", "{\"message\": \"x\"}").status()).isEqualTo(500);
+        assertThat(http.post("/jobs/sha256", "{\"text\": \"" + "x".repeat(200_000) + "\"}").status()).isEqualTo(200);
+        assertThat(http.get("/stats").status()).isEqualTo(200);
+        try (RawHttp slow = new RawHttp(underTest.server().url())) {
+            assertThat(slow.send("POST /jobs/fib HTTP/1.1\r\nContent-Length: 50\r\n\r\n{").read().status()).isEqualTo(408);
+        }
+        try (RawHttp big = new RawHttp(underTest.server().url())) {
+            assertThat(big.send("GET /health HTTP/1.1\r\nX: " + "x".repeat(5000) + "\r\n\r\n").read().status()).isEqualTo(431);
+        }
+        List<RawHttp> crowd = new ArrayList<>();
+        try {
+            RawHttp.Answer refused = null;
+            for (int i = 0; i < 45 && refused == null; i++) {
+                RawHttp connection = new RawHttp(underTest.server().url());
+                crowd.add(connection);
+                RawHttp.Answer answer = connection.send(RawHttp.get("/health")).read();
+                refused = answer.status() == 503 ? answer : null;
+            }
+            assertThat(refused).as("a connection over --max-connections").isNotNull();
+        } finally {
+            for (RawHttp connection : crowd) {
+                connection.close();
+            }
+        }
+    }
+}

@@ -54,6 +54,8 @@ final class PoolReader implements AutoCloseable {
      * over at its next sweep (the caller then reads its own answer, and nobody has to wake it).
      */
     private final AtomicInteger wanted = new AtomicInteger();
+    /** Role-owned: the last answer read went to its job's own executor (an event loop, say). */
+    private boolean handedAway;
     /** Role-owned: the holder is a caller waiting in get/join, not the reader thread. */
     private boolean callerLeads;
     /** The reader thread's last sleep ran to the safety net's end with nothing waking it. */
@@ -158,6 +160,7 @@ final class PoolReader implements AutoCloseable {
                 }
                 long runNanos = WorkerProtocol.runNanos(frame);
                 Job job = link.answered(runNanos);
+                handedAway = job != null && job.executor != null;
                 boolean kept;
                 role.enterCallback(me);
                 try {
@@ -235,6 +238,17 @@ final class PoolReader implements AutoCloseable {
             if (idleSince == 0) {
                 idleSince = now;
             }
+            if (handedAway && nothingInFlight()) {
+                // The answer went to its caller's executor and nothing else is out: the next answer
+                // can come only after that loop's thread has woken, run the callback and submitted
+                // again. Spinning now would hold the core that thread needs to wake on: measured on
+                // 2 vCPUs with a Vert.x loop, the hop onto the loop took 19-21 us with the reader
+                // spinning and 10 us without, and the whole round trip 32-35 us against 25.
+                if (release(me)) {
+                    return true;
+                }
+                continue;
+            }
             if (!pool.isClosing() && gate.tryEnter()) {
                 int[] got = new int[1];
                 try {
@@ -260,6 +274,15 @@ final class PoolReader implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    private boolean nothingInFlight() {
+        for (WorkerLink link : pool.links()) {
+            if (link.load() > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.offload.pool;
 
+import dev.offload.transport.shm.RunQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,7 @@ final class Supervisor implements Runnable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Job> cancels = new ConcurrentLinkedQueue<>();
     private volatile boolean stopped;
+    private static final boolean NO_BUSY = Boolean.getBoolean("lead.noBusy");
     /** The first rescue of a stalled callback is a warning, later ones are debug lines. */
     private boolean warnedStall;
 
@@ -84,6 +86,9 @@ final class Supervisor implements Runnable {
         for (WorkerLink link : pool.links()) {
             busy |= watch(link, now);
         }
+        if (!busy) {
+            pool.spinGate().markBusy(false); // idle: the next burst starts as if cores were free
+        }
         if (pool.hasTimeouts()) {
             for (Job job : pool.queue().waiting()) {
                 if (now - job.deadline() >= 0 && pool.queue().remove(job)) {
@@ -92,6 +97,9 @@ final class Supervisor implements Runnable {
             }
         }
         rescueStalledReader(now);
+        if (busy && !NO_BUSY) {
+            pool.spinGate().markBusy(RunQueue.allCoresTaken());
+        }
         spawner.maintain(now);
         if (pool.isDraining()) {
             pool.checkTerminated();

@@ -67,6 +67,7 @@ public final class WorkerPool implements AutoCloseable {
     private final Spawner spawner;
     private final Supervisor supervisor;
     private final PoolReader reader;
+    private final SpinGate spinGate;
     private final Dispatcher dispatcher = new Dispatcher(this);
     private final WorkerLoss losses = new WorkerLoss(this);
     /** Copy on write; read on every submit and sweep. */
@@ -87,8 +88,8 @@ public final class WorkerPool implements AutoCloseable {
         this.completer = new Completer(counters, config.completion().equals("direct"));
         this.spawner = new Spawner(this, launcher);
         this.supervisor = new Supervisor(this, spawner);
-        SpinGate gate = transport.kind().equals("shm") ? SpinGate.forPool(transport.shmPoolDirectory()) : SpinGate.shared();
-        this.reader = new PoolReader(this, gate, config.shmSpin().toNanos());
+        this.spinGate = transport.kind().equals("shm") ? SpinGate.forPool(transport.shmPoolDirectory()) : SpinGate.shared();
+        this.reader = new PoolReader(this, spinGate, config.shmSpin().toNanos());
         this.hasTimeouts = !config.jobTimeout().isZero();
     }
 
@@ -308,6 +309,10 @@ public final class WorkerPool implements AutoCloseable {
 
     PoolReader reader() {
         return reader;
+    }
+
+    SpinGate spinGate() {
+        return spinGate;
     }
 
     Dispatcher dispatcher() {

@@ -35,8 +35,12 @@ public final class SpinGate {
     private static final int POOL_PERMITS = Math.max(1, Runtime.getRuntime().availableProcessors());
     private static final Map<Path, SpinGate> POOL_GATES = new ConcurrentHashMap<>();
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    /** Slot i holds the spinner's pid at {@code (i + 1) * SLOT_STRIDE}; offset 0 holds the permit count. */
+    /**
+     * Slot i holds the spinner's pid at {@code (i + 1) * SLOT_STRIDE}; offset 0 holds the permit
+     * count, offset {@link #BUSY_OFFSET} whether the machine's cores are all taken.
+     */
     private static final int SLOT_STRIDE = 64;
+    private static final int BUSY_OFFSET = 8;
     private static final int FILE_SIZE = 4096;
     private static final int MAX_PERMITS = FILE_SIZE / SLOT_STRIDE - 1;
     private static final long PID = ProcessHandle.current().pid();
@@ -46,6 +50,8 @@ public final class SpinGate {
     private final java.util.concurrent.atomic.AtomicInteger spinning = new java.util.concurrent.atomic.AtomicInteger();
     /** The slot the current thread holds in a pool gate. */
     private final ThreadLocal<int[]> held = ThreadLocal.withInitial(() -> new int[] {-1});
+    /** The in-JVM gate's "every core is taken" flag (a pool gate keeps it in the shared file). */
+    private volatile boolean busy;
 
     public SpinGate(int permits) {
         this(permits, null);
@@ -108,8 +114,30 @@ public final class SpinGate {
         POOL_GATES.remove(poolDir.resolve(FILE_NAME));
     }
 
+    /**
+     * Says whether every core of the machine is taken by runnable threads, as last sampled (see
+     * {@link RunQueue}). While it is, nobody spins: a spinner would only hold a core some other
+     * thread (an event loop, a worker's job, another program) is waiting for, and spinning pays off
+     * only while a core would otherwise be idle. Seen by every process of the pool.
+     */
+    public void markBusy(boolean allCoresTaken) {
+        if (slots == null) {
+            busy = allCoresTaken;
+        } else if (((long) LONG.getVolatile(slots, BUSY_OFFSET) != 0) != allCoresTaken) {
+            LONG.setVolatile(slots, BUSY_OFFSET, allCoresTaken ? 1L : 0L);
+        }
+    }
+
+    /** True while {@link #markBusy} last said every core is taken. */
+    public boolean busy() {
+        return slots == null ? busy : (long) LONG.getVolatile(slots, BUSY_OFFSET) != 0;
+    }
+
     /** True when the caller may spin; it must then call {@link #exit} when it stops. */
     public boolean tryEnter() {
+        if (busy()) {
+            return false;
+        }
         if (slots == null) {
             while (true) {
                 int now = spinning.get();

@@ -19,6 +19,30 @@ class SpinGateTest {
     }
 
     @Test
+    void nobodyShouldSpinWhileEveryCoreIsTakenAcrossThePoolsProcesses() throws Exception {
+        TestShmBase base = TestShmBase.create();
+        try {
+            SpinGate.createForPool(base.path());
+            SpinGate gate = SpinGate.forPool(base.path());
+            gate.markBusy(true);
+            assertThat(gate.busy()).isTrue();
+            assertThat(gate.tryEnter()).isFalse();
+            gate.markBusy(false);
+            assertThat(gate.tryEnter()).isTrue();
+            gate.exit();
+        } finally {
+            SpinGate.forgetPool(base.path());
+            java.nio.file.Files.delete(base.path().resolve(SpinGate.FILE_NAME));
+            base.assertEmptyAndDelete();
+        }
+    }
+
+    @Test
+    void theRunQueueShouldCountAtLeastTheThreadThatAsks() {
+        assertThat(RunQueue.runnable()).isGreaterThanOrEqualTo(1); // Linux: /proc/loadavg
+    }
+
+    @Test
     void aZeroGateShouldNeverLetAnyoneSpin() {
         assertThat(new SpinGate(0).tryEnter()).isFalse();
     }

@@ -75,6 +75,8 @@ public final class WorkerPool implements AutoCloseable {
     private final ConcurrentHashMap<Class<?>, HandlerTypes> handlerTypes = new ConcurrentHashMap<>();
     private final AtomicLong jobIds = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
+    /** Workers told to stop that have not exited yet: the pool is not released before they have. */
+    private final AtomicInteger retiring = new AtomicInteger();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean hasTimeouts;
     private volatile boolean released;
@@ -374,11 +376,16 @@ public final class WorkerPool implements AutoCloseable {
     /** Supervisor: a worker past workers.idleTimeout or its workers.maxJobs, holding nothing, stops. */
     void retire(WorkerLink link, boolean replace) {
         link.takeAll(); // out of service: the reader skips it from now on
+        retiring.incrementAndGet();
         removeLink(link);
         spawner.execute(() -> {
-            link.worker.close(1_000);
-            if (replace) {
-                spawner.replacementNeeded();
+            try {
+                link.worker.close(1_000);
+                if (replace) {
+                    spawner.replacementNeeded();
+                }
+            } finally {
+                retiring.decrementAndGet();
             }
             supervisor.wake();
             checkTerminated();
@@ -413,7 +420,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             return; // each retirement checks again once its worker has exited
         }
-        if (losses.pending() == 0) {
+        if (losses.pending() == 0 && retiring.get() == 0) {
             release();
         }
     }

@@ -1,6 +1,7 @@
 package dev.offload.pool;
 
 import dev.offload.pool.handlers.Echo;
+import dev.offload.pool.handlers.ExitMark;
 import dev.offload.pool.handlers.Halt;
 import dev.offload.pool.handlers.Hang;
 import dev.offload.pool.handlers.Pid;
@@ -235,6 +236,18 @@ class SupervisionTest {
         assertThat(accepted).allSatisfy(f -> assertThat(f.join()).isGreaterThanOrEqualTo(50L));
         assertThat(pool.submit(Echo.class, "late")).isCompletedExceptionally();
         assertThat(pool.stats().workers()).isZero();
+        pool.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldLetEveryWorkerExitByItselfBeforeShutdownCompletes(String transport, @TempDir Path dir) throws Exception {
+        WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build());
+        Path mark = dir.resolve("exited");
+        long pid = pool.submit(ExitMark.class, mark.toString()).join();
+        pool.shutdown().get(30, TimeUnit.SECONDS);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("worker still running").isFalse();
+        assertThat(mark).as("the worker ran its shutdown hooks: it exited, it was not killed").hasContent(Long.toString(pid));
         pool.close();
     }
 

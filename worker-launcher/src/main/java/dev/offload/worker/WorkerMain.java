@@ -78,6 +78,7 @@ public final class WorkerMain {
             try {
                 channel.send(new Frame(FrameType.HELLO, 0, 0, "", 0,
                         new Hello(ProcessHandle.current().pid(), channel.kind(), token).encode()));
+                PayloadCodec.warmUpInBackground();
                 while (true) {
                     Frame frame = inbox.next(channel);
                     switch (frame.type()) {

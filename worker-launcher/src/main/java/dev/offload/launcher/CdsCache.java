@@ -1,0 +1,112 @@
+package dev.offload.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where workers' AppCDS archives are kept, and how one is named. No thread of its own; stateless.
+ *
+ * <p>The directory is {@code $XDG_CACHE_HOME/offload/cds}, else {@code ~/.cache/offload/cds}, else
+ * (no usable home) {@code <java.io.tmpdir>/offload-cds-<user>}. On disk rather than under the pool's
+ * shm directory: an archive is worth keeping across pools and reboots (it is made once per class
+ * path and JDK, costs a JVM run to make, and is 5–20 MB that tmpfs would hold in RAM), while a
+ * pool's shm directory goes when the pool does.
+ *
+ * <p>An archive is code the worker maps and runs, so the directory must be this user's alone:
+ * created 0700, and refused if another user owns it or others may write to it.
+ */
+final class CdsCache {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS =
+            Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+
+    private CdsCache() {
+    }
+
+    /** The candidate directories, best first. */
+    static List<Path> candidates() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path home = Path.of(System.getProperty("user.home", "/nonexistent"));
+        Path cache = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : home.resolve(".cache");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
+        return List.of(cache.resolve("offload").resolve("cds"),
+                tmp.resolve("offload-cds-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_")));
+    }
+
+    /**
+     * The first candidate that exists or can be made, and that only this user can write to.
+     *
+     * @throws IOException naming every candidate and why it was refused
+     */
+    static Path directory(List<Path> candidates) throws IOException {
+        StringBuilder refused = new StringBuilder();
+        for (Path dir : candidates) {
+            try {
+                return checked(dir);
+            } catch (IOException e) {
+                refused.append(refused.length() == 0 ? "" : "; ").append(e.getMessage());
+            }
+        }
+        throw new IOException("no usable directory for worker class archives: " + refused);
+    }
+
+    private static Path checked(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(dir.getParent());
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+                // another JVM made it just now: checked below like any existing one
+            }
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(dir + " is not a directory");
+        }
+        String me = System.getProperty("user.name");
+        String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
+        if (!owner.equals(me)) {
+            throw new IOException(dir + " belongs to " + owner + ", not " + me);
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        if (perms.stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
+            throw new IOException(dir + " is writable by other users (" + PosixFilePermissions.toString(perms) + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException(dir + " is not writable");
+        }
+        return dir;
+    }
+
+    /**
+     * The archive's file name for a worker command: the JDK (home and exact version), the whole
+     * command line (class path, JVM options and flags: what the archive must match) and the
+     * transport (which decides the classes a worker loads before HELLO). A changed jar at the same
+     * path keeps the name; the JVM then refuses the archive, and {@link CdsArchive} replaces it.
+     */
+    static String archiveName(List<String> command, String transport) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (String part : List.of(System.getProperty("java.home"), System.getProperty("java.vm.version"), transport)) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            for (String arg : command) {
+                sha.update(arg.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return "worker-" + transport + "-" + HexFormat.of().formatHex(sha.digest(), 0, 10) + ".jsa";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -38,10 +38,12 @@ import java.util.regex.Pattern;
  * that finds the archive stale.
  *
  * <p>Never fatal: a worker whose start fails with the archive (not by a signal from outside) is
- * started again without it and the archive is deleted; a worker whose JVM says the archive does
- * not match (a rebuilt jar, a changed JDK) has the archive deleted and made again, once, with one
- * log line; a training that fails for a reason that will not go away leaves a {@code .failed}
- * note that keeps this name from being tried again for a day.
+ * started again without it and the archive is deleted; so is a file that is not an archive (the
+ * JVM would ignore it without a word); a worker whose JVM says it refuses the archive has it
+ * deleted and made again, with one log line; a training that fails for a reason that will not go
+ * away leaves a {@code .failed} note that keeps this name from being tried again for a day. A
+ * rebuilt jar or another JDK gives another name ({@link CdsCache#archiveName}), so an archive
+ * rarely goes stale; archives unused for 30 days are deleted.
  */
 final class CdsArchive implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CdsArchive.class);
@@ -52,6 +54,8 @@ final class CdsArchive implements AutoCloseable {
     /** HotSpot's CDS_DYNAMIC_ARCHIVE_MAGIC, the first field of a dynamic archive (JDK 13 to 25), in native order. */
     private static final int DYNAMIC_ARCHIVE_MAGIC = 0xf00baba8;
     private static final Duration RETRY_FAILED_AFTER = Duration.ofDays(1);
+    /** Archives no pool started from for this long are deleted when a new one is made. */
+    private static final Duration UNUSED_ARCHIVE_LIFETIME = Duration.ofDays(30);
     /** How long close() lets a training that is under way finish: the archive is worth a short wait, once. */
     private static final long TRAINING_GRACE_MILLIS = 10_000;
     private static final int MAX_TRAININGS_PER_POOL = 2;
@@ -97,8 +101,9 @@ final class CdsArchive implements AutoCloseable {
         String why = whyNot(command, classPath);
         if (why == null) {
             try {
-                return new CdsArchive(CdsCache.directory(directories)
-                        .resolve(CdsCache.archiveName(command, transport)), trainer);
+                Path archive = CdsCache.directory(directories).resolve(CdsCache.archiveName(command, classPath, transport));
+                CdsCache.touch(archive);
+                return new CdsArchive(archive, trainer);
             } catch (IOException e) {
                 why = e.getMessage();
             }
@@ -258,6 +263,7 @@ final class CdsArchive implements AutoCloseable {
             if (exit == 0 && Files.isRegularFile(tmp) && Files.size(tmp) > 0) {
                 Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 refusalLogged.set(false);
+                CdsCache.prune(archive.getParent(), UNUSED_ARCHIVE_LIFETIME);
                 LOG.info("made the workers' AppCDS archive {} ({} KiB in {} ms): later workers start from it",
                         archive, Files.size(archive) / 1024, (System.nanoTime() - start) / 1_000_000);
             } else if (ExitStatus.signal(exit) == null) {

@@ -1,17 +1,25 @@
 package dev.offload.launcher;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Where workers' AppCDS archives are kept, and how one is named. No thread of its own; stateless.
@@ -89,24 +97,77 @@ final class CdsCache {
 
     /**
      * The archive's file name for a worker command: the JDK (home and exact version), the whole
-     * command line (class path, JVM options and flags: what the archive must match) and the
-     * transport (which decides the classes a worker loads before HELLO). A changed jar at the same
-     * path keeps the name; the JVM then refuses the archive, and {@link CdsArchive} replaces it.
+     * command line (class path, JVM options and flags: what the archive must match), the size and
+     * modification time of every jar on the class path (what the JVM checks before it maps the
+     * archive: a rebuilt jar at the same path gets a new archive rather than one the JVM refuses,
+     * quietly), and the transport (which decides the classes a worker loads before HELLO).
      */
-    static String archiveName(List<String> command, String transport) {
+    static String archiveName(List<String> command, String classPath, String transport) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : List.of(System.getProperty("java.home"), System.getProperty("java.vm.version"), transport)) {
-                sha.update(part.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
+            List<String> parts = new ArrayList<>(List.of(System.getProperty("java.home"),
+                    System.getProperty("java.vm.version"), transport));
+            parts.addAll(command);
+            for (Path jar : jars(classPath)) {
+                try {
+                    parts.add(jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis());
+                } catch (IOException e) {
+                    parts.add(jar + " missing");
+                }
             }
-            for (String arg : command) {
-                sha.update(arg.getBytes(StandardCharsets.UTF_8));
+            for (String part : parts) {
+                sha.update(part.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }
             return "worker-" + transport + "-" + HexFormat.of().formatHex(sha.digest(), 0, 10) + ".jsa";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    }
+
+    /**
+     * Deletes the archives (and their lock and failure notes) in {@code dir} that no pool has
+     * started from for {@code unused}: a pool touches its archive when it starts
+     * ({@link #touch}), and class paths that changed leave their old archives behind.
+     */
+    static void prune(Path dir, Duration unused) {
+        Instant before = Instant.now().minus(unused);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("worker-")).toList()) {
+                if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // pruning is housekeeping: the next archive made tries again
+        }
+    }
+
+    /** Marks {@code archive} as in use (for {@link #prune}); quiet when it is not there. */
+    static void touch(Path archive) {
+        try {
+            Files.setLastModifiedTime(archive, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // not made yet, or being replaced
+        }
+    }
+
+    /** The class path's files, a {@code dir/*} entry expanded to its jars as the JVM does. */
+    private static List<Path> jars(String classPath) {
+        List<Path> jars = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            if (entry.endsWith("*")) {
+                Path dir = Path.of(entry.substring(0, entry.length() - 1));
+                try (Stream<Path> files = Files.list(dir.toString().isEmpty() ? Path.of(".") : dir)) {
+                    files.filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".jar"))
+                            .sorted().forEach(jars::add);
+                } catch (IOException | UncheckedIOException e) {
+                    jars.add(dir); // listed as missing
+                }
+            } else if (!entry.isEmpty() && !Files.isDirectory(Path.of(entry))) {
+                jars.add(Path.of(entry));
+            }
+        }
+        return jars;
     }
 }

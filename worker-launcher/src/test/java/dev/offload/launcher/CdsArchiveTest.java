@@ -76,24 +76,43 @@ class CdsArchiveTest {
     }
 
     @Test
-    void shouldStartWithoutAnArchiveThatNoLongerMatchesAndMakeANewOne() throws IOException {
+    void shouldMakeAnotherArchiveForAPoolStartedAfterAJarChanged() throws IOException {
+        Path before;
         try (TransportSelection transport = TransportSelection.choose(config("pipe"));
              WorkerLauncher launcher = new WorkerLauncher(config("pipe"), transport, List.of(cache))) {
             launcher.launch("w1").close();
-            Path archive = awaitArchive();
-            FileTime made = Files.getLastModifiedTime(archive);
-            Path jar = Path.of(jarClassPath.split(File.pathSeparator)[0]);
-            Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60))); // "rebuilt"
+            before = awaitArchive();
+        }
+        Path jar = Path.of(jarClassPath.split(File.pathSeparator)[0]);
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60))); // "rebuilt"
+        try (TransportSelection transport = TransportSelection.choose(config("pipe"));
+             WorkerLauncher launcher = new WorkerLauncher(config("pipe"), transport, List.of(cache))) {
+            WorkerProcess first = launcher.launch("w1");
+            first.close();
+            assertThat(classesFromTopArchive(first.pid())).as("no archive for the new jar yet").isZero();
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> archives().size() == 2);
 
-            WorkerProcess stale = launcher.launch("w2");
-            stale.close();
-            assertThat(classesFromTopArchive(stale.pid())).isZero();
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() ->
-                    Files.isRegularFile(archive) && !Files.getLastModifiedTime(archive).equals(made));
+            WorkerProcess second = launcher.launch("w2");
+            second.close();
+            assertThat(classesFromTopArchive(second.pid())).isPositive();
+        }
+        assertThat(before).as("kept for other class paths until unused for 30 days").exists();
+    }
 
-            WorkerProcess fresh = launcher.launch("w3");
-            fresh.close();
-            assertThat(classesFromTopArchive(fresh.pid())).isPositive();
+    @Test
+    void shouldDeleteAnArchiveTheWorkersJvmRefusesAndLogItOnce() throws IOException {
+        try (TransportSelection transport = TransportSelection.choose(config("pipe"));
+             WorkerLauncher launcher = new WorkerLauncher(config("pipe"), transport, List.of(cache))) {
+            CdsArchive cds = CdsArchive.forCommand(WorkerCommand.jvmCommand(config("pipe"), List.of()), jarClassPath, "pipe",
+                    List.of(cache), new CdsTraining(launcher));
+            Files.writeString(cds.path(), "stand-in");
+            String refusal = "[0.015s][warning][cds,dynamic] Unable to use shared archive. The top archive failed to load: "
+                    + cds.path();
+            assertThat(cds.handledStderrLine("w1", refusal)).isTrue();
+            assertThat(cds.path()).doesNotExist();
+            assertThat(cds.handledStderrLine("w2", "[0.016s][error  ][cds] shared class paths mismatch")).isTrue();
+            assertThat(cds.handledStderrLine("w2", "[0.9s][warning][gc] something else")).isFalse();
+            assertThat(cds.handledStderrLine("w2", "Exception in thread \"main\" ...")).isFalse();
         }
     }
 

@@ -111,10 +111,6 @@ public final class WorkerLauncher implements AutoCloseable {
         Path shmDir = shm ? transport.shmDirectory().workerDir(id) : null;
         ChannelSpec spec = shm ? ChannelSpec.shm(shmDir, channelOptions) : ChannelSpec.pipe(channelOptions);
         DoorbellListener doorbell = null;
-        if (shm) {
-            ShmChannel.prepare(shmDir, channelOptions);
-            doorbell = DoorbellListener.listen(shmDir);
-        }
         ProcessBuilder builder = new ProcessBuilder(WorkerCommand.command(config, extraJvmFlags));
         builder.environment().clear();
         builder.environment().putAll(WorkerCommand.environment(config, id, spec.format(), token));
@@ -122,13 +118,21 @@ public final class WorkerLauncher implements AutoCloseable {
         try {
             process = builder.start();
         } catch (IOException e) {
-            if (doorbell != null) {
-                doorbell.close();
-            }
-            ShmChannel.discard(shmDir);
             throw new WorkerStartException("worker " + id + " could not be forked: " + e.getMessage(), -1, List.of());
         }
         StderrPump stderr = StderrPump.start(process.getErrorStream(), id, stderrFilter);
+        if (shm) {
+            // The worker JVM boots meanwhile (on another core, if there is one) and waits for the doorbell.
+            try {
+                ShmChannel.prepare(shmDir, channelOptions);
+                doorbell = DoorbellListener.listen(shmDir);
+            } catch (IOException | RuntimeException e) {
+                process.destroyForcibly();
+                ShmChannel.discard(shmDir);
+                throw new WorkerStartException("worker " + id + ": cannot prepare its shared memory in " + shmDir + ": "
+                        + e.getMessage(), -1, List.of());
+            }
+        }
         String name = "worker " + id;
         Channel channel = null;
         AtomicBoolean timedOut = new AtomicBoolean();

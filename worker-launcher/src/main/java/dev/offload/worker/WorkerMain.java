@@ -6,6 +6,8 @@ import dev.offload.transport.ChannelSpec;
 import dev.offload.transport.Channels;
 import dev.offload.transport.Frame;
 import dev.offload.transport.FrameType;
+import dev.offload.transport.shm.ChronicleSupport;
+import dev.offload.transport.shm.DoorbellListener;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -13,6 +15,7 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The main class of a worker JVM. The parent starts it with {@code OFFLOAD_CHANNEL} and
@@ -22,6 +25,9 @@ import java.io.PrintStream;
  * starts as soon as the last one is answered.
  */
 public final class WorkerMain {
+
+    private static final long PREPARE_WAIT_NANOS = 120_000_000_000L;
+    private static final long PREPARE_POLL_NANOS = 1_000_000L;
 
     private WorkerMain() {
     }
@@ -48,6 +54,10 @@ public final class WorkerMain {
         Channel channel;
         try {
             spec = ChannelSpec.parse(specText);
+            if (spec.kind().equals(ChannelSpec.SHM)) {
+                ChronicleSupport.initialiseInWorker();
+                awaitPreparedChannel(spec.dir());
+            }
             channel = Channels.openWorkerSide(spec, channelIn, channelOut, "worker " + id);
         } catch (Exception | LinkageError e) {
             System.err.println("offload worker " + id + ": cannot open channel " + specText + ": " + e);
@@ -58,6 +68,18 @@ public final class WorkerMain {
         int status = new WorkerLoop(channel, Long.getLong(WorkerProtocol.PROP_HEARTBEAT_MS, 500)).run(token);
         channel.close();
         System.exit(status);
+    }
+
+    /**
+     * Over shm the parent forks this JVM first and prepares the channel's files while it boots;
+     * the doorbell it listens on is made last. Bounded: a parent that never gets there kills us,
+     * or is gone and the watchdog ends us; past the bound, opening the channel says what is missing.
+     */
+    private static void awaitPreparedChannel(java.nio.file.Path workerDir) {
+        long deadline = System.nanoTime() + PREPARE_WAIT_NANOS;
+        while (!DoorbellListener.isListening(workerDir) && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(PREPARE_POLL_NANOS);
+        }
     }
 
     /** Runs jobs until the conversation ends; returns the exit status. */

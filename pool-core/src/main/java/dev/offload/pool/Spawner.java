@@ -8,8 +8,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,34 +61,17 @@ final class Spawner implements AutoCloseable {
         pendingReplacements.incrementAndGet();
     }
 
-    /** Starts {@code count} workers and waits for all; the first failure is thrown after all end. */
-    void startInitial(int count) throws IOException {
-        List<CompletableFuture<WorkerProcess>> starts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String id = newId();
-            starts.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return launcher.launch(id);
-                } catch (IOException e) {
-                    throw new CompletionException(e);
-                }
-            }, executor));
-        }
-        IOException failure = null;
-        for (CompletableFuture<WorkerProcess> start : starts) {
-            try {
-                pool.addLink(start.join());
-            } catch (CompletionException e) {
-                IOException cause = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                if (failure == null) {
-                    failure = cause;
-                } else {
-                    failure.addSuppressed(cause);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
+    /**
+     * Takes over the pool's first workers: each one that started joins the pool, and new ids
+     * continue after theirs; the first start that failed is thrown once all have ended.
+     */
+    void adopt(InitialStarts initial) throws IOException {
+        nextId.set(initial.count());
+        List<WorkerProcess> started = new ArrayList<>();
+        try {
+            initial.await(started);
+        } finally {
+            started.forEach(pool::addLink);
         }
     }
 

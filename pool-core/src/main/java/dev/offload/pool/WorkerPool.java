@@ -81,10 +81,10 @@ public final class WorkerPool implements AutoCloseable {
     private volatile boolean hasTimeouts;
     private volatile boolean released;
 
-    private WorkerPool(PoolConfig config, TransportSelection transport) throws IOException {
+    private WorkerPool(PoolConfig config, TransportSelection transport, WorkerLauncher launcher) throws IOException {
         this.config = config;
         this.transport = transport;
-        this.launcher = new WorkerLauncher(config, transport);
+        this.launcher = launcher;
         this.queue = new AdmissionQueue(config.queueCapacity());
         this.completer = new Completer(counters, config.completion().equals("direct"));
         this.spawner = new Spawner(this, launcher);
@@ -108,16 +108,21 @@ public final class WorkerPool implements AutoCloseable {
         } catch (TransportUnavailableException e) {
             throw new OffloadException(e.getMessage(), e);
         }
+        WorkerLauncher launcher = new WorkerLauncher(config, transport);
+        // The first workers' JVMs boot while the rest of the pool is built.
+        InitialStarts initial = InitialStarts.begin(launcher, config.minWorkers());
         WorkerPool pool;
         try {
-            pool = new WorkerPool(config, transport);
+            pool = new WorkerPool(config, transport, launcher);
         } catch (IOException | RuntimeException e) {
+            initial.close();
+            launcher.close();
             transport.close();
             throw new OffloadException("cannot start the pool: " + e.getMessage(), e);
         }
         ReaderThread.start(pool, pool.reader);
         try {
-            pool.spawner.startInitial(config.minWorkers());
+            pool.spawner.adopt(initial);
         } catch (IOException | RuntimeException e) {
             pool.close();
             throw new OffloadException("cannot start the pool: " + e.getMessage(), e);

@@ -115,7 +115,7 @@ public final class ChronicleSupport {
      */
     public static void initialiseInWorker() {
         quietChronicle();
-        net.openhft.posix.internal.PosixAPIHolder.useNoOpPosixApi();
+        net.openhft.posix.PosixAPI.useNoOpPosixApi();
         ClassLoader loader = ChronicleSupport.class.getClassLoader();
         for (String name : List.of("net.openhft.chronicle.core.Jvm",
                 "net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder")) {

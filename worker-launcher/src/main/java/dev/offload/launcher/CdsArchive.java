@@ -190,9 +190,7 @@ final class CdsArchive implements AutoCloseable {
      */
     static boolean mayBeTheCause(WorkerStartException e) {
         int exit = e.exitCode();
-        String signal = ExitStatus.signal(exit);
-        return exit >= 0 && !"SIGKILL".equals(signal) && !"SIGTERM".equals(signal) && !"SIGINT".equals(signal)
-                && !WorkerProtocol.isWorkerExitCode(exit);
+        return exit >= 0 && !ExitStatus.killedFromOutside(exit) && !WorkerProtocol.isWorkerExitCode(exit);
     }
 
     /** A worker failed to start with the archive and started without it: the archive goes. */

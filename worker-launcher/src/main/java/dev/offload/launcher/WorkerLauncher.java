@@ -161,16 +161,17 @@ public final class WorkerLauncher implements AutoCloseable {
             }
             // Destroy only a process that is still there: Process.destroy closes our ends of its
             // pipes, and the stderr lines a crashed worker left unread would be lost with them.
-            if (!exitsWithin(process, 1_000)) {
+            boolean killedHere = !exitsWithin(process, 1_000);
+            if (killedHere) {
                 process.destroyForcibly();
             }
-            int exit = exitCode(process);
+            int exit = timedOut.get() || killedHere ? -1 : exitCode(process); // -1: our own kill, not a death
             List<String> tail = stderr.tail(1_000);
             ShmChannel.discard(shmDir);
             String what = timedOut.get()
                     ? "did not say HELLO within workers.startTimeout (" + config.startTimeout().toMillis() + " ms)"
                     : exit >= 0 ? ExitStatus.describe(exit) + " during start-up" : "failed its handshake: " + e.getMessage();
-            throw new WorkerStartException("worker " + id + " " + what, timedOut.get() ? -1 : exit, tail);
+            throw new WorkerStartException("worker " + id + " " + what, exit, tail);
         }
     }
 

@@ -172,38 +172,6 @@ class SupervisionTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"pipe", "shm"})
-    void shouldLeaveNoWorkerAliveWhenTheParentIsKilled(String transport) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(dev.offload.transport.shm.ChronicleSupport.requiredJvmFlags());
-        cmd.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), OrphanParentMain.class.getName(), transport));
-        Process parent = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Set<Long> workers = new HashSet<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("PIDS ")) {
-                // skip anything else the parent prints
-            }
-            assertThat(line).as("the parent's PIDS line").isNotNull();
-            Arrays.stream(line.substring(5).trim().split(" ")).map(Long::parseLong).forEach(workers::add);
-        } finally {
-            parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        assertThat(workers).hasSize(2);
-        long killedAt = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
-                workers.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
-        System.out.printf("orphans[%s]: workers gone %d ms after the parent's SIGKILL%n", transport, (System.nanoTime() - killedAt) / 1_000_000);
-        // A killed parent cannot clean up after itself; the next pool start sweeps dirs of dead owners.
-        dev.offload.transport.shm.ShmDirectory.sweep(Path.of("/dev/shm"));
-        String prefix = "offload-" + parent.pid() + "-";
-        try (var dirs = Files.list(Path.of("/dev/shm"))) {
-            assertThat(dirs.filter(p -> p.getFileName().toString().startsWith(prefix))).isEmpty();
-        }
-    }
-
     @Test
     void shouldGrowOnDemandAndStopIdleWorkersAboveMinAfterIdleTimeout() {
         var config = TestPools.config("pipe", 1).maxWorkers(2).idleTimeout(Duration.ofMillis(500)).build();

@@ -284,6 +284,14 @@ final class CdsArchive implements AutoCloseable {
         }
     }
 
+    /** No new training, and the one under way, if any, is killed now. */
+    void abortTraining() {
+        closed = true;
+        if (training != null) {
+            trainer.abort();
+        }
+    }
+
     /**
      * Lets a training under way finish for a short while, then kills it. Idempotent. A pending
      * interrupt does not cut the wait short (the pool's own executor shutdown interrupts the

@@ -26,6 +26,7 @@ final class CdsTraining implements CdsArchive.Trainer {
 
     private final WorkerLauncher launcher;
     private volatile WorkerProcess worker;
+    private volatile boolean aborted;
 
     CdsTraining(WorkerLauncher launcher) {
         this.launcher = launcher;
@@ -43,8 +44,11 @@ final class CdsTraining implements CdsArchive.Trainer {
             return e.exitCode();
         }
         worker = started;
+        if (aborted) {
+            started.kill(); // abort() came between the start and now: it saw no worker to kill
+        }
         try {
-            if (!launcher.isClosed()) {
+            if (!launcher.isClosed() && !aborted) {
                 started.channel().send(new Frame(FrameType.JOB, 1, 1, TrainingJob.class.getName(), 0,
                         PayloadCodec.encode(Map.of("text", "x", "number", 1, "list", List.of(1.5, true)))));
                 awaitAnswer(started.channel());
@@ -83,6 +87,7 @@ final class CdsTraining implements CdsArchive.Trainer {
 
     @Override
     public void abort() {
+        aborted = true;
         WorkerProcess running = worker;
         if (running != null) {
             running.kill();

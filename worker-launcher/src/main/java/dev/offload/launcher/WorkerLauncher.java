@@ -211,6 +211,11 @@ public final class WorkerLauncher implements AutoCloseable {
         return closed;
     }
 
+    /** Kills a training worker under way at once (the JVM is exiting): {@link #close()} then does not wait for it. */
+    public void stopTraining() {
+        cds.abortTraining();
+    }
+
     static String newToken() {
         byte[] bytes = new byte[16];
         new SecureRandom().nextBytes(bytes);

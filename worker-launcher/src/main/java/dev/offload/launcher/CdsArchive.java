@@ -57,7 +57,7 @@ final class CdsArchive implements AutoCloseable {
     /** Archives no pool started from for this long are deleted when a new one is made. */
     private static final Duration UNUSED_ARCHIVE_LIFETIME = Duration.ofDays(30);
     /** How long close() lets a training that is under way finish: the archive is worth a short wait, once. */
-    private static final long TRAINING_GRACE_MILLIS = 10_000;
+    private static final long TRAINING_GRACE_MILLIS = 5_000;
     private static final int MAX_TRAININGS_PER_POOL = 2;
 
     /** Runs a training worker: the pool's launcher. */

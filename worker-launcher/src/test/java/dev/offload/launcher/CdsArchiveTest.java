@@ -62,8 +62,7 @@ class CdsArchiveTest {
 
     @Test
     void shouldMakeTheArchiveOnceAndStartLaterWorkersFromIt() throws IOException {
-        try (TransportSelection transport = TransportSelection.choose(config("pipe"));
-             WorkerLauncher launcher = new WorkerLauncher(config("pipe"), transport, List.of(cache))) {
+        try (WorkerLauncher launcher = pipeLauncher()) {
             launcher.launch("w1").close();
             Path archive = awaitArchive();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
@@ -78,15 +77,13 @@ class CdsArchiveTest {
     @Test
     void shouldMakeAnotherArchiveForAPoolStartedAfterAJarChanged() throws IOException {
         Path before;
-        try (TransportSelection transport = TransportSelection.choose(config("pipe"));
-             WorkerLauncher launcher = new WorkerLauncher(config("pipe"), transport, List.of(cache))) {
+        try (WorkerLauncher launcher = pipeLauncher()) {
             launcher.launch("w1").close();
             before = awaitArchive();
         }
         Path jar = Path.of(jarClassPath.split(File.pathSeparator)[0]);
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().plusSeconds(60))); // "rebuilt"
-        try (TransportSelection transport = TransportSelection.choose(config("pipe"));
-             WorkerLauncher launcher = new WorkerLauncher(config("pipe"), transport, List.of(cache))) {
+        try (WorkerLauncher launcher = pipeLauncher()) {
             WorkerProcess first = launcher.launch("w1");
             first.close();
             assertThat(classesFromTopArchive(first.pid())).as("no archive for the new jar yet").isZero();
@@ -101,8 +98,7 @@ class CdsArchiveTest {
 
     @Test
     void shouldDeleteAnArchiveTheWorkersJvmRefusesAndLogItOnce() throws IOException {
-        try (TransportSelection transport = TransportSelection.choose(config("pipe"));
-             WorkerLauncher launcher = new WorkerLauncher(config("pipe"), transport, List.of(cache))) {
+        try (WorkerLauncher launcher = pipeLauncher()) {
             CdsArchive cds = CdsArchive.forCommand(WorkerCommand.jvmCommand(config("pipe"), List.of()), jarClassPath, "pipe",
                     List.of(cache), new CdsTraining(launcher));
             Files.writeString(cds.path(), "stand-in");
@@ -118,8 +114,7 @@ class CdsArchiveTest {
 
     @Test
     void shouldStartAWorkerWhoseArchiveIsCorruptOrNotAnArchive() throws IOException {
-        try (TransportSelection transport = TransportSelection.choose(config("pipe"));
-             WorkerLauncher launcher = new WorkerLauncher(config("pipe"), transport, List.of(cache))) {
+        try (WorkerLauncher launcher = pipeLauncher()) {
             launcher.launch("w1").close();
             Path archive = awaitArchive();
             byte[] whole = Files.readAllBytes(archive);
@@ -163,6 +158,11 @@ class CdsArchiveTest {
         assertThat(CdsCache.directory(List.of(shared, cache))).isEqualTo(cache);
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> CdsCache.directory(List.of(shared))))
                 .hasMessageContaining(shared + " is writable by other users (rwxrwxrwx)");
+    }
+
+    /** A launcher over pipes: its transport selection holds nothing to close. */
+    private WorkerLauncher pipeLauncher() throws IOException {
+        return new WorkerLauncher(config("pipe"), TransportSelection.choose(config("pipe")), List.of(cache));
     }
 
     private PoolConfig config(String transport) {

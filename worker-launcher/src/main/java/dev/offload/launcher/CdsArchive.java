@@ -4,19 +4,9 @@ import dev.offload.worker.WorkerProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,25 +15,21 @@ import java.util.regex.Pattern;
 /**
  * The AppCDS archive a pool's workers start from: the classes a worker loads up to its first
  * answer, parsed and verified once, then mapped by every later worker JVM. Called from the
- * launching threads ({@code offload-spawn-N}) and the stderr pumps; the archive is made on
- * {@code offload-cds}.
+ * launching threads ({@code offload-spawn-N}, {@code offload-start-wN}) and the stderr pumps.
  *
  * <p>Made once per archive name ({@link CdsCache#archiveName}): when a worker has started and the
- * archive is missing, a training worker is run (the same command, plus
- * {@code -XX:ArchiveClassesAtExit}) that says HELLO, answers one job and exits; the JVM writes the
- * archive as it exits, to a temporary file that is renamed into place only once the JVM has
- * exited cleanly. Another JVM therefore never maps a half-written archive (which crashes it with
- * SIGBUS). A file lock keeps two JVMs from training for the same name at once. The same scheme on
- * every JDK: {@code -XX:+AutoCreateSharedArchive} (JDK 19+) writes in place, from every worker
- * that finds the archive stale.
+ * archive is missing, {@link CdsMaker} runs a training worker (the same command, plus
+ * {@code -XX:ArchiveClassesAtExit}) that says HELLO, answers one job and exits, and publishes the
+ * archive its JVM wrote only once that JVM has exited cleanly: another JVM never maps a
+ * half-written archive (which crashes it with SIGBUS). The same scheme on every JDK:
+ * {@code -XX:+AutoCreateSharedArchive} (JDK 19+) writes in place, from every worker that finds the
+ * archive stale.
  *
  * <p>Never fatal: a worker whose start fails with the archive (not by a signal from outside) is
  * started again without it and the archive is deleted; so is a file that is not an archive (the
  * JVM would ignore it without a word); a worker whose JVM says it refuses the archive has it
- * deleted and made again, with one log line; a training that fails for a reason that will not go
- * away leaves a {@code .failed} note that keeps this name from being tried again for a day. A
- * rebuilt jar or another JDK gives another name ({@link CdsCache#archiveName}), so an archive
- * rarely goes stale; archives unused for 30 days are deleted.
+ * deleted and made again, with one log line. A rebuilt jar or another JDK gives another name, so
+ * an archive rarely goes stale.
  */
 final class CdsArchive implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CdsArchive.class);
@@ -51,13 +37,6 @@ final class CdsArchive implements AutoCloseable {
     private static final Pattern REFUSED = Pattern.compile(
             "\\]\\[cds.*(Unable to use shared archive|An error has occurred while processing the shared archive)");
     private static final Pattern CDS_LINE = Pattern.compile("^\\[[^]]*\\]\\[(warning|error)\\s*\\]\\[cds");
-    /** HotSpot's CDS_DYNAMIC_ARCHIVE_MAGIC, the first field of a dynamic archive (JDK 13 to 25), in native order. */
-    private static final int DYNAMIC_ARCHIVE_MAGIC = 0xf00baba8;
-    private static final Duration RETRY_FAILED_AFTER = Duration.ofDays(1);
-    /** Archives no pool started from for this long are deleted when a new one is made. */
-    private static final Duration UNUSED_ARCHIVE_LIFETIME = Duration.ofDays(30);
-    /** How long close() lets a training that is under way finish: the archive is worth a short wait, once. */
-    private static final long TRAINING_GRACE_MILLIS = 5_000;
     private static final int MAX_TRAININGS_PER_POOL = 2;
 
     /** Runs a training worker: the pool's launcher. */
@@ -78,7 +57,7 @@ final class CdsArchive implements AutoCloseable {
     private final Trainer trainer;
     private final AtomicInteger trainings = new AtomicInteger();
     private final AtomicBoolean refusalLogged = new AtomicBoolean();
-    private volatile Thread training;
+    private volatile CdsMaker making;
     private volatile boolean closed;
 
     private CdsArchive(Path archive, Trainer trainer) {
@@ -98,7 +77,7 @@ final class CdsArchive implements AutoCloseable {
      */
     static CdsArchive forCommand(List<String> command, String classPath, String transport, List<Path> directories,
                                  Trainer trainer) {
-        String why = whyNot(command, classPath);
+        String why = CdsCache.whyNot(command, classPath);
         if (why == null) {
             try {
                 Path archive = CdsCache.directory(directories).resolve(CdsCache.archiveName(command, classPath, transport));
@@ -110,28 +89,6 @@ final class CdsArchive implements AutoCloseable {
         }
         LOG.debug("workers start without an AppCDS archive: {}", why);
         return off();
-    }
-
-    private static String whyNot(List<String> command, String classPath) {
-        if (command.stream().anyMatch(a -> a.startsWith("-Xshare") || a.contains("SharedArchiveFile")
-                || a.contains("ArchiveClassesAtExit") || a.startsWith("-XX:AOT"))) {
-            return "workers.jvmArgs manage class data sharing themselves";
-        }
-        for (String entry : classPath.split(File.pathSeparator)) {
-            Path path = Path.of(entry.isEmpty() ? "." : entry);
-            if (Files.isDirectory(path) && !isEmptyDirectory(path)) {
-                return "the class path holds a directory (" + entry + "), and the JVM archives classes only from jars";
-            }
-        }
-        return null;
-    }
-
-    private static boolean isEmptyDirectory(Path dir) {
-        try (var entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     boolean isOff() {
@@ -147,7 +104,7 @@ final class CdsArchive implements AutoCloseable {
         if (archive == null || !Files.isRegularFile(archive)) {
             return List.of();
         }
-        if (!startsWithDynamicArchiveMagic(archive)) {
+        if (!CdsCache.isDynamicArchive(archive)) {
             // The JVM ignores such a file without a word: every worker would start the slow way.
             retire("it is not a dynamic AppCDS archive (no 0xf00baba8 magic at its start)");
             return List.of();
@@ -155,31 +112,18 @@ final class CdsArchive implements AutoCloseable {
         return List.of("-XX:SharedArchiveFile=" + archive);
     }
 
-    private static boolean startsWithDynamicArchiveMagic(Path file) {
-        ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder());
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (head.hasRemaining() && channel.read(head) >= 0) {
-                // a 4-byte read from a local file: one call in practice
-            }
-        } catch (IOException e) {
-            return true; // gone or unreadable now: the JVM will say so, and the start is retried without it
-        }
-        return !head.hasRemaining() && head.getInt(0) == DYNAMIC_ARCHIVE_MAGIC;
-    }
-
     /** A worker said HELLO: when there is no archive yet, one is made in the background. */
     void workerStarted() {
-        if (archive == null || closed || training != null || Files.isRegularFile(archive) || failedRecently()) {
+        CdsMaker maker = making;
+        if (archive == null || closed || (maker != null && maker.isRunning()) || Files.isRegularFile(archive)
+                || CdsMaker.failedRecently(archive)) {
             return;
         }
         synchronized (this) {
-            if (training != null || closed || trainings.incrementAndGet() > MAX_TRAININGS_PER_POOL) {
+            if ((making != null && making.isRunning()) || closed || trainings.incrementAndGet() > MAX_TRAININGS_PER_POOL) {
                 return;
             }
-            Thread thread = new Thread(this::train, "offload-cds");
-            thread.setDaemon(true);
-            training = thread;
-            thread.start();
+            making = CdsMaker.start(archive, trainer, () -> refusalLogged.set(false));
         }
     }
 
@@ -226,108 +170,22 @@ final class CdsArchive implements AutoCloseable {
         }
     }
 
-    private boolean failedRecently() {
-        Path note = failedNote();
-        try {
-            if (!Files.exists(note)) {
-                return false;
-            }
-            if (Files.getLastModifiedTime(note).toInstant().isAfter(Instant.now().minus(RETRY_FAILED_AFTER))) {
-                return true;
-            }
-            Files.deleteIfExists(note);
-        } catch (IOException e) {
-            return true; // cannot tell: do not start a training that may fail again
-        }
-        return false;
-    }
-
-    private Path failedNote() {
-        return archive.resolveSibling(archive.getFileName() + ".failed");
-    }
-
-    /** On {@code offload-cds}: one training, under the file lock, published by an atomic rename. */
-    private void train() {
-        Path lockFile = archive.resolveSibling(archive.getFileName() + ".lock");
-        Path tmp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
-            if (lock == null || Files.isRegularFile(archive)) {
-                return; // another JVM is making it, or has made it
-            }
-            Files.deleteIfExists(tmp);
-            long start = System.nanoTime();
-            int exit = trainer.train(List.of("-XX:ArchiveClassesAtExit=" + tmp));
-            if (exit == 0 && Files.isRegularFile(tmp) && Files.size(tmp) > 0) {
-                Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                refusalLogged.set(false);
-                CdsCache.prune(archive.getParent(), UNUSED_ARCHIVE_LIFETIME);
-                LOG.info("made the workers' AppCDS archive {} ({} KiB in {} ms): later workers start from it",
-                        archive, Files.size(archive) / 1024, (System.nanoTime() - start) / 1_000_000);
-            } else if (ExitStatus.signal(exit) == null) {
-                String why = exit == 0 ? "the training worker exited without writing it" : "the training worker " + ExitStatus.describe(exit);
-                Files.writeString(failedNote(), why + System.lineSeparator());
-                LOG.info("could not make the workers' AppCDS archive {}: {}; workers start without one (not tried again for a day,"
-                        + " or until {} is deleted)", archive, why, failedNote());
-            }
-        } catch (OverlappingFileLockException sameJvm) {
-            // another pool in this JVM is making it
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("making the workers' AppCDS archive {} was cut short: {}", archive, e.toString());
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException e) {
-                LOG.debug("could not delete {}: {}", tmp, e.toString());
-            }
-            training = null;
-        }
-    }
-
     /** No new training, and the one under way, if any, is killed now. */
     void abortTraining() {
         closed = true;
-        if (training != null) {
-            trainer.abort();
+        CdsMaker maker = making;
+        if (maker != null) {
+            maker.abort();
         }
     }
 
-    /**
-     * Lets a training under way finish for a short while, then kills it. Idempotent. A pending
-     * interrupt does not cut the wait short (the pool's own executor shutdown interrupts the
-     * thread that closes it); it is kept for the caller.
-     */
+    /** Lets a training under way finish for a few seconds, then kills it ({@link CdsMaker#close}). Idempotent. */
     @Override
     public void close() {
         closed = true;
-        Thread thread = training;
-        if (thread == null) {
-            return;
+        CdsMaker maker = making;
+        if (maker != null) {
+            maker.close();
         }
-        boolean interrupted = Thread.interrupted();
-        interrupted |= awaitEnd(thread, TRAINING_GRACE_MILLIS);
-        if (thread.isAlive()) {
-            trainer.abort();
-            interrupted |= awaitEnd(thread, 5_000);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Waits up to {@code millis} for {@code thread} to end, through interrupts; true if there was one. */
-    private static boolean awaitEnd(Thread thread, long millis) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        long left = millis;
-        while (thread.isAlive() && left > 0) {
-            try {
-                thread.join(left);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-            left = (deadline - System.nanoTime()) / 1_000_000;
-        }
-        return interrupted;
     }
 }

@@ -3,10 +3,14 @@ package dev.offload.launcher;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,6 +39,7 @@ import java.util.stream.Stream;
  */
 final class CdsCache {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final int DYNAMIC_ARCHIVE_MAGIC = 0xf00baba8;
     private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS =
             Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
@@ -150,6 +155,45 @@ final class CdsCache {
         } catch (IOException e) {
             // not made yet, or being replaced
         }
+    }
+
+    /** Why workers started with {@code command} cannot use an archive of ours, or null when they can. */
+    static String whyNot(List<String> command, String classPath) {
+        if (command.stream().anyMatch(a -> a.startsWith("-Xshare") || a.contains("SharedArchiveFile")
+                || a.contains("ArchiveClassesAtExit") || a.startsWith("-XX:AOT"))) {
+            return "workers.jvmArgs manage class data sharing themselves";
+        }
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Path path = Path.of(entry.isEmpty() ? "." : entry);
+            if (Files.isDirectory(path) && !isEmptyDirectory(path)) {
+                return "the class path holds a directory (" + entry + "), and the JVM archives classes only from jars";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isEmptyDirectory(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code file} starts as a dynamic AppCDS archive does (HotSpot's
+     * CDS_DYNAMIC_ARCHIVE_MAGIC, JDK 13 to 25). Unreadable counts as yes: the JVM will say more.
+     */
+    static boolean isDynamicArchive(Path file) {
+        ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            while (head.hasRemaining() && channel.read(head) >= 0) {
+                // a 4-byte read from a local file: one call in practice
+            }
+        } catch (IOException e) {
+            return true; // gone or unreadable now: the JVM will say so, and the start is retried without it
+        }
+        return !head.hasRemaining() && head.getInt(0) == DYNAMIC_ARCHIVE_MAGIC;
     }
 
     /** The class path's files, a {@code dir/*} entry expanded to its jars as the JVM does. */

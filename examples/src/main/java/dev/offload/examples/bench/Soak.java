@@ -19,10 +19,12 @@ import java.util.stream.Stream;
  * The soak test (not run by CI or user-figures.sh: it takes minutes): one pool with the default
  * config under a steady load, {@code --rate} jobs a second echoing {@code --payload} bytes (every
  * 50th job 100 KiB, through the payload arena), at most 1,024 in flight. After {@code --warmup}
- * seconds it takes the resident memory of the caller and of each worker JVM, and the size of the
- * pool's shm directory, then again every minute and at the end, and prints the growth.
+ * seconds (the heaps need a minute or so to reach their steady size: the caller's G1 heap grows,
+ * a worker fills its 256m) it takes the resident memory of the caller and of each worker JVM, and
+ * the size of the pool's shm directory, then again every minute and at the end, and prints the
+ * growth.
  *
- * <pre>{@code java <chronicle.jvm.flags> -cp ... dev.offload.examples.bench.Soak [--minutes=10] [--rate=2000] [--payload=1024] [--warmup=30] [--transports=shm]}</pre>
+ * <pre>{@code java <chronicle.jvm.flags> -cp ... dev.offload.examples.bench.Soak [--minutes=10] [--rate=2000] [--payload=1024] [--warmup=90] [--transports=shm]}</pre>
  */
 public final class Soak {
     private static final int LARGE_EVERY = 50;
@@ -37,12 +39,12 @@ public final class Soak {
         int rate = Math.max(1, a.intValue("rate", 2_000));
         byte[] small = new byte[a.intValue("payload", 1_024)];
         byte[] large = new byte[LARGE_BYTES];
-        Report.title(8, "soak: " + rate + " jobs/s for " + minutes + " min, RSS at the start (after " + a.intValue("warmup", 30)
+        Report.title(8, "soak: " + rate + " jobs/s for " + minutes + " min, RSS at the start (after " + a.intValue("warmup", 90)
                 + " s) and the end", BenchConfig.defaults("auto"));
         for (String transport : a.transports().size() == 2 ? List.of("shm") : a.transports()) {
             try (WorkerPool pool = WorkerPool.start(BenchConfig.defaults(transport))) {
                 Load load = new Load(pool, rate, small, large);
-                load.runFor(a.intValue("warmup", 30) * 1_000_000_000L);
+                load.runFor(a.intValue("warmup", 90) * 1_000_000_000L);
                 Map<Long, ProcMemory> start = memory();
                 long shmStart = shmKib();
                 print("start", load, pool.stats(), start, shmStart);

@@ -3,7 +3,7 @@
 # default config, shm and pipe in one run, and the Node and Python peers right after their Java case.
 #
 #   mvn -B -q package -DskipTests      # first: this script builds nothing
-#   bench/user-figures.sh              # all six figures, full length (about 3 minutes)
+#   bench/user-figures.sh              # all seven figures, full length (about 4 minutes)
 #   bench/user-figures.sh --quick 1 3  # figures 1 and 3 only, short runs
 #
 # Each Java program runs as `java <chronicle.jvm.flags> -cp <examples class path> <main>`: the flags
@@ -19,12 +19,12 @@ figures=()
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=true ;;
-    [1-6]) figures+=("$arg") ;;
+    [1-7]) figures+=("$arg") ;;
     -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "user-figures.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
-[ ${#figures[@]} -gt 0 ] || figures=(1 2 3 4 5 6)
+[ ${#figures[@]} -gt 0 ] || figures=(1 2 3 4 5 6 7)
 
 jar=$(ls "$repo"/examples/target/examples-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1 || true)
 classpath_file="$repo/examples/target/classpath.txt"
@@ -47,13 +47,13 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 if $quick; then
   rt=(--jobs=5000 --warmup=2000);   node_args=(5000 2000)
   tp=(--jobs=50000 --warmup=10000); py_args=(50000 10000 256)
-  big=(--jobs=200 --warmup=50);     ping=(--seconds=3);  idle=(--seconds=5)
+  big=(--jobs=200 --warmup=50);     ping=(--seconds=3);  idle=(--seconds=5); starts=(--runs=3)
 else
   rt=();   node_args=(50000 20000)
   # A long warm-up: 20,000 jobs leave C2 still compiling the pool's paths (and Chronicle's) on two
   # cores, which a long-running service is long past. The Python peer gets the same.
   tp=(--warmup=200000);   py_args=(200000 200000 256)
-  big=();  ping=();  idle=()
+  big=();  ping=();  idle=();  starts=()
 fi
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/offload-user-figures.XXXXXX")
@@ -111,6 +111,7 @@ for figure in "${figures[@]}"; do
     4) each_transport LargePayloadRoundTrip "${big[@]}" ;;
     5) java_main PingUnderLoad "${ping[@]}" ;;
     6) java_main IdlePoolCpu "${idle[@]}" ;;
+    7) java_main StartTime "${starts[@]}" ;;
   esac
 done
 

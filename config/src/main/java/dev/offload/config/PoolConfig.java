@@ -47,6 +47,7 @@ public final class PoolConfig {
     private final Map<String, String> workerEnv;
     private final String workerClassPath;
     private final int workerNice;
+    private final boolean workerCds;
     private final Duration heartbeatInterval;
     private final Duration heartbeatTimeout;
     private final int queueCapacity;
@@ -77,6 +78,7 @@ public final class PoolConfig {
         workerEnv = Maps.orderedCopy(b.workerEnv);
         workerClassPath = b.workerClassPath;
         workerNice = b.workerNice;
+        workerCds = b.workerCds;
         heartbeatInterval = b.heartbeatInterval;
         heartbeatTimeout = b.heartbeatTimeout;
         queueCapacity = b.queueCapacity;
@@ -205,6 +207,16 @@ public final class PoolConfig {
         return workerNice;
     }
 
+    /**
+     * {@code workers.cds}: whether workers start from an AppCDS archive of their classes (default
+     * true). The archive is made once per class path, JDK and worker JVM arguments, in the user's cache
+     * directory, and only for a class path of jars: a worker whose archive is missing, stale or
+     * unreadable starts without it.
+     */
+    public boolean workerCds() {
+        return workerCds;
+    }
+
     /** {@code workers.heartbeatInterval}. */
     public Duration heartbeatInterval() {
         return heartbeatInterval;
@@ -321,7 +333,7 @@ public final class PoolConfig {
                 && maxJobsPerWorker == c.maxJobsPerWorker && startTimeout.equals(c.startTimeout)
                 && workerHeapBytes == c.workerHeapBytes && workerJvmArgs.equals(c.workerJvmArgs)
                 && workerEnv.equals(c.workerEnv) && Objects.equals(workerClassPath, c.workerClassPath)
-                && workerNice == c.workerNice
+                && workerNice == c.workerNice && workerCds == c.workerCds
                 && heartbeatInterval.equals(c.heartbeatInterval) && heartbeatTimeout.equals(c.heartbeatTimeout)
                 && queueCapacity == c.queueCapacity && jobTimeout.equals(c.jobTimeout) && maxAttempts == c.maxAttempts
                 && cancelGrace.equals(c.cancelGrace) && completion.equals(c.completion)
@@ -334,9 +346,9 @@ public final class PoolConfig {
     @Override
     public int hashCode() {
         return Objects.hash(minWorkers, maxWorkers, idleTimeout, maxJobsPerWorker, startTimeout, workerHeapBytes,
-                workerJvmArgs, workerEnv, workerClassPath, workerNice, heartbeatInterval, heartbeatTimeout, queueCapacity,
-                jobTimeout, maxAttempts, cancelGrace, completion, transport, maxFrameBytes, shmDir, shmSpin, clusterName,
-                clusterBind, clusterMembers, clusterHeartbeatTimeout, handlers);
+                workerJvmArgs, workerEnv, workerClassPath, workerNice, workerCds, heartbeatInterval, heartbeatTimeout,
+                queueCapacity, jobTimeout, maxAttempts, cancelGrace, completion, transport, maxFrameBytes, shmDir, shmSpin,
+                clusterName, clusterBind, clusterMembers, clusterHeartbeatTimeout, handlers);
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class PoolConfigBuilder {
     Map<String, String> workerEnv = new LinkedHashMap<>();
     String workerClassPath;
     int workerNice = 10;
+    boolean workerCds = true;
     Duration heartbeatInterval = Duration.ofMillis(500);
     Duration heartbeatTimeout = Duration.ofSeconds(10);
     int queueCapacity = 10_000;
@@ -56,6 +57,7 @@ public final class PoolConfigBuilder {
         workerEnv = new LinkedHashMap<>(c.workerEnv());
         workerClassPath = c.workerClassPath().orElse(null);
         workerNice = c.workerNice();
+        workerCds = c.workerCds();
         heartbeatInterval = c.heartbeatInterval();
         heartbeatTimeout = c.heartbeatTimeout();
         queueCapacity = c.queueCapacity();
@@ -142,6 +144,15 @@ public final class PoolConfigBuilder {
      */
     public PoolConfigBuilder workerNice(int workerNice) {
         this.workerNice = workerNice;
+        return this;
+    }
+
+    /**
+     * {@code workers.cds}: start workers from an AppCDS archive of their classes, made once per class
+     * path and JDK and kept in the user's cache directory; {@code false} starts every worker without.
+     */
+    public PoolConfigBuilder workerCds(boolean workerCds) {
+        this.workerCds = workerCds;
         return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.offload.config;
 
+import static dev.offload.config.ValueType.BOOLEAN;
 import static dev.offload.config.ValueType.DURATION;
 import static dev.offload.config.ValueType.INT;
 import static dev.offload.config.ValueType.PATH;
@@ -33,6 +34,7 @@ final class Setting<T> {
             of("workers.env", TEXT_MAP, PoolConfigBuilder::workerEnv, PoolConfig::workerEnv),
             of("workers.classPath", TEXT, PoolConfigBuilder::workerClassPath, c -> c.workerClassPath().orElse(null)),
             of("workers.nice", INT, PoolConfigBuilder::workerNice, PoolConfig::workerNice),
+            of("workers.cds", BOOLEAN, PoolConfigBuilder::workerCds, PoolConfig::workerCds),
             of("workers.heartbeatInterval", DURATION, PoolConfigBuilder::heartbeatInterval, PoolConfig::heartbeatInterval),
             of("workers.heartbeatTimeout", DURATION, PoolConfigBuilder::heartbeatTimeout, PoolConfig::heartbeatTimeout),
             of("queue.capacity", INT, PoolConfigBuilder::queueCapacity, PoolConfig::queueCapacity),

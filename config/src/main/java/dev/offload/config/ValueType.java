@@ -78,6 +78,28 @@ interface ValueType<T> {
         }
     };
 
+    /** {@code true} or {@code false}: a YAML/JSON boolean in a file, either word (any case) in an override. */
+    ValueType<Boolean> BOOLEAN = new ValueType<>() {
+        public Boolean fromNode(JsonNode node, String key) {
+            if (!node.isBoolean()) {
+                throw expected(key, "true or false", node);
+            }
+            return node.booleanValue();
+        }
+
+        public Boolean fromText(String text, String key) {
+            String word = text.strip();
+            if (word.equalsIgnoreCase("true") || word.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(word);
+            }
+            throw new ConfigException(key, text, key + ": expected true or false, got " + Units.quote(text));
+        }
+
+        public Object toPlain(Boolean value) {
+            return value;
+        }
+    };
+
     /** A size kept as text, because the builder takes it as text ({@code workerHeap("256m")}). */
     ValueType<String> SIZE_TEXT = new ValueType<>() {
         public String fromNode(JsonNode node, String key) {

@@ -19,7 +19,7 @@ class ConfigFileTest {
     private static final String FULL_YAML = """
             workers: { min: 2, max: 4, idleTimeout: 30s, maxJobs: 100, startTimeout: 20s, heap: 512m,
                        jvmArgs: [-Xss1m, "-XX:+UseSerialGC"], env: { TZ: UTC, DEBUG: 1 }, classPath: /opt/app/*,
-                       heartbeatInterval: 1s, heartbeatTimeout: 5s }
+                       cds: false, heartbeatInterval: 1s, heartbeatTimeout: 5s }
             queue:   { capacity: 500 }
             jobs:    { timeout: 2m, maxAttempts: 3, cancelGrace: 1s, completion: direct }
             transport:
@@ -52,6 +52,7 @@ class ConfigFileTest {
         assertThat(c.workerJvmArgs()).containsExactly("-Xss1m", "-XX:+UseSerialGC");
         assertThat(c.workerEnv()).containsExactly(Map.entry("TZ", "UTC"), Map.entry("DEBUG", "1"));
         assertThat(c.workerClassPath()).contains("/opt/app/*");
+        assertThat(c.workerCds()).isFalse();
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.queueCapacity()).isEqualTo(500);
@@ -188,6 +189,9 @@ class ConfigFileTest {
                 .hasMessageContaining("got a mapping");
         assertLoadFails(write("i.yaml", "transport: {kind: 5}"), "transport.kind")
                 .hasMessageContaining("expected a string, got 5");
+        assertLoadFails(write("k.yaml", "workers: {cds: \"false\"}"), "workers.cds")
+                .hasMessageStartingWith("workers.cds: expected true or false, got \"false\"; set in ");
+        assertLoadFails(write("l.yaml", "workers: {cds: 1}"), "workers.cds").hasMessageContaining("got 1");
         assertLoadFails(write("j.yaml", "workers: 5"), "workers")
                 .hasMessageContaining("workers: expected a mapping of keys");
         assertLoadFails(write("k.yaml", "transport: {shm: [a]}"), "transport.shm");

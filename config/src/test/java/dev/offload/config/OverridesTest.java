@@ -55,7 +55,8 @@ class OverridesTest {
                 "offload.workers.jvmArgs", "-Xss1m, -XX:+UseSerialGC",
                 "offload.transport.shm.dir", "/tmp/shm",
                 "offload.workers.classPath", "/opt/app/*",
-                "offload.jobs.completion", "direct"), Map.of());
+                "offload.jobs.completion", "direct",
+                "offload.workers.cds", " FALSE "), Map.of());
 
         assertThat(c.shmSpin()).isEqualTo(Duration.ofNanos(5_000));
         assertThat(c.maxFrameBytes()).isEqualTo(1L << 20);
@@ -64,6 +65,7 @@ class OverridesTest {
         assertThat(c.shmDir()).isEqualTo(Path.of("/tmp/shm"));
         assertThat(c.workerClassPath()).contains("/opt/app/*");
         assertThat(c.completion()).isEqualTo("direct");
+        assertThat(c.workerCds()).isFalse();
     }
 
     @Test
@@ -164,6 +166,8 @@ class OverridesTest {
                 .hasMessage("workers.max: expected an integer, got \"four\"; set by -Doffload.workers.max");
         assertOverrideFails(Map.of("offload.transport.shm.spin", "5"), Map.of(), "transport.shm.spin")
                 .hasMessageContaining("needs a unit");
+        assertOverrideFails(Map.of(), Map.of("OFFLOAD_WORKERS_CDS", "off"), "workers.cds")
+                .hasMessage("workers.cds: expected true or false, got \"off\"; set by OFFLOAD_WORKERS_CDS");
     }
 
     @Test

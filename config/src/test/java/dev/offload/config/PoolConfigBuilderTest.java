@@ -30,6 +30,7 @@ class PoolConfigBuilderTest {
         assertThat(c.workerJvmArgs()).isEmpty();
         assertThat(c.workerEnv()).isEmpty();
         assertThat(c.workerClassPath()).isEmpty();
+        assertThat(c.workerCds()).isTrue();
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofMillis(500));
         assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.queueCapacity()).isEqualTo(10_000);
@@ -53,7 +54,7 @@ class PoolConfigBuilderTest {
         PoolConfig c = PoolConfig.builder()
                 .minWorkers(2).maxWorkers(8).idleTimeout(Duration.ofSeconds(5)).maxJobsPerWorker(100)
                 .startTimeout(Duration.ofSeconds(30)).workerHeap("1G").workerJvmArgs(List.of("-Xss1m"))
-                .workerEnv(Map.of("TZ", "UTC")).workerClassPath("/opt/app/lib/*")
+                .workerEnv(Map.of("TZ", "UTC")).workerClassPath("/opt/app/lib/*").workerCds(false)
                 .heartbeatInterval(Duration.ofSeconds(1)).heartbeatTimeout(Duration.ofSeconds(5))
                 .queueCapacity(50).jobTimeout(Duration.ofMinutes(2)).maxAttempts(3)
                 .cancelGrace(Duration.ZERO).completion("direct").transport("pipe").maxFrameBytes(1 << 20)
@@ -72,6 +73,7 @@ class PoolConfigBuilderTest {
         assertThat(c.workerJvmArgs()).containsExactly("-Xss1m");
         assertThat(c.workerEnv()).containsExactly(Map.entry("TZ", "UTC"));
         assertThat(c.workerClassPath()).contains("/opt/app/lib/*");
+        assertThat(c.workerCds()).isFalse();
         assertThat(c.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.queueCapacity()).isEqualTo(50);
@@ -303,6 +305,7 @@ class PoolConfigBuilderTest {
         assertThat(PoolConfig.defaults()).isEqualTo(PoolConfig.defaults()).hasSameHashCodeAs(PoolConfig.defaults());
         assertThat(PoolConfig.builder().workerHeap("256M").build()).isEqualTo(PoolConfig.defaults());
         assertThat(PoolConfig.builder().maxAttempts(5).build()).isNotEqualTo(PoolConfig.defaults());
+        assertThat(PoolConfig.builder().workerCds(false).build()).isNotEqualTo(PoolConfig.defaults());
     }
 
     @Test

@@ -29,6 +29,7 @@ class RoundTripTest {
                 .containsEntry("idleTimeout", "60s")
                 .containsEntry("heap", "256m")
                 .containsEntry("heartbeatInterval", "500ms")
+                .containsEntry("cds", true)
                 .doesNotContainKey("classPath");
         assertThat(map.get("transport").toString()).isEqualTo("{kind=auto, maxFrameBytes=16m, shm={dir=/dev/shm, spin=100us}}");
         assertThat(map.get("jobs").toString()).isEqualTo("{timeout=0s, maxAttempts=2, cancelGrace=200ms, completion=direct}");
@@ -48,7 +49,7 @@ class RoundTripTest {
                 .startTimeout(Duration.ofMillis(1500)).workerHeap("0")
                 .workerJvmArgs(List.of("-Xss1m", "-Dx=a,b", "-Dquote=\"q\"", "#hash", "- dash", "true", "123"))
                 .workerEnv(Map.of("TZ", "UTC", "N", "0123", "FLAG", "yes", "EMPTY", ""))
-                .workerClassPath("/opt/app/lib/*:/opt/app/classes")
+                .workerClassPath("/opt/app/lib/*:/opt/app/classes").workerCds(false)
                 .heartbeatInterval(Duration.ofNanos(1_500)).heartbeatTimeout(Duration.ofSeconds(1))
                 .queueCapacity(1).jobTimeout(Duration.ofHours(1)).maxAttempts(1).cancelGrace(Duration.ZERO)
                 .completion("direct").transport("pipe").maxFrameBytes(1500).shmDir(Path.of("/tmp/my shm: dir"))

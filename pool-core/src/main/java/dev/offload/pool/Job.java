@@ -32,6 +32,11 @@ final class Job {
      * attempt back); written under the dispatch lock of the link that sends it, one at a time.
      */
     volatile int attempts;
+    /**
+     * Deaths of a fresh worker, killed from outside before its first answer, that this job was not
+     * charged for ({@link WorkerLoss}); written by one spawn thread at a time.
+     */
+    volatile int unchargedLosses;
     /** When the job was last sent to a worker (System.nanoTime), 0 before the first send. */
     volatile long sentAt;
     /** The worker holding the job now, or null while it waits in the admission queue. */

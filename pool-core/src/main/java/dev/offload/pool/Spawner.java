@@ -1,25 +1,37 @@
 package dev.offload.pool;
 
+import dev.offload.launcher.ExitStatus;
 import dev.offload.launcher.WorkerLauncher;
 import dev.offload.launcher.WorkerProcess;
+import dev.offload.launcher.WorkerStartException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Starts workers, outside any lock and off the callers' threads, and decides how many: at least
- * {@code workers.min}, more up to {@code workers.max} while jobs wait with no idle worker. A run of
- * start-up failures backs off exponentially; after {@link Supervisor#CRASH_LOOP_THRESHOLD} in a row
- * the pool is in a crash loop: waiting jobs fail with the cause, and starts are only retried at
- * the longest back-off while there is demand. The first start that succeeds ends it.
+ * Starts workers, outside any lock and off the callers' threads ({@code offload-spawn-N}), and
+ * decides how many: at least {@code workers.min}, more up to {@code workers.max} while jobs wait
+ * with no idle worker.
+ *
+ * <p>Failed start-ups back off exponentially. Two kinds:
+ * <ul>
+ *   <li>a worker that failed by itself (an exit code without a signal, a crash, no HELLO within
+ *       {@code workers.startTimeout}): after {@link Supervisor#CRASH_LOOP_THRESHOLD} in a row the
+ *       pool is in a crash loop: waiting jobs fail with the cause, and starts are only retried at
+ *       the longest back-off while there is demand; after each failure, starts are probed one at
+ *       a time;</li>
+ *   <li>a worker killed during start-up by a signal the pool did not send (the OOM killer, an
+ *       operator's {@code kill}): never a crash loop. Starts go on, backing off up to
+ *       {@link Supervisor#MAX_KILLED_START_BACKOFF_NANOS}, and waiting jobs keep waiting while
+ *       they have time left.</li>
+ * </ul>
+ * The first start that succeeds ends both runs.
  */
 final class Spawner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
@@ -29,7 +41,10 @@ final class Spawner implements AutoCloseable {
     private final ExecutorService executor;
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicInteger pendingReplacements = new AtomicInteger();
+    /** Start-ups that failed by themselves, in a row; written by one spawn thread at a time once failing. */
     private volatile int consecutiveFailures;
+    /** Start-ups killed from outside, in a row since the last start that succeeded. */
+    private volatile int consecutiveKills;
     private volatile long nextAttemptAt;
     private volatile boolean crashLoop;
     private volatile String lastFailure = "";
@@ -48,7 +63,7 @@ final class Spawner implements AutoCloseable {
     }
 
     boolean isBackingOff() {
-        return consecutiveFailures > 0;
+        return consecutiveFailures > 0 || consecutiveKills > 0;
     }
 
     boolean inCrashLoop() {
@@ -63,34 +78,17 @@ final class Spawner implements AutoCloseable {
         pendingReplacements.incrementAndGet();
     }
 
-    /** Starts {@code count} workers and waits for all; the first failure is thrown after all end. */
-    void startInitial(int count) throws IOException {
-        List<CompletableFuture<WorkerProcess>> starts = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String id = newId();
-            starts.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return launcher.launch(id);
-                } catch (IOException e) {
-                    throw new CompletionException(e);
-                }
-            }, executor));
-        }
-        IOException failure = null;
-        for (CompletableFuture<WorkerProcess> start : starts) {
-            try {
-                pool.addLink(start.join());
-            } catch (CompletionException e) {
-                IOException cause = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                if (failure == null) {
-                    failure = cause;
-                } else {
-                    failure.addSuppressed(cause);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
+    /**
+     * Takes over the pool's first workers: each one that started joins the pool, and new ids
+     * continue after theirs; the first start that failed is thrown once all have ended.
+     */
+    void adopt(InitialStarts initial) throws IOException {
+        nextId.set(initial.count());
+        List<WorkerProcess> started = new ArrayList<>();
+        try {
+            initial.await(started);
+        } finally {
+            started.forEach(pool::addLink);
         }
     }
 
@@ -124,6 +122,8 @@ final class Spawner implements AutoCloseable {
                 return;
             }
             want = 1; // while failing, probe with one start at a time
+        } else if (consecutiveKills > 0 && now - nextAttemptAt < 0) {
+            return; // killed from outside: wait out the back-off, then start as many as are wanted
         }
         for (int i = 0; i < want; i++) {
             spawn();
@@ -148,6 +148,7 @@ final class Spawner implements AutoCloseable {
 
     private void started(WorkerProcess worker) {
         consecutiveFailures = 0;
+        consecutiveKills = 0;
         demand = false;
         if (crashLoop) {
             crashLoop = false;
@@ -169,8 +170,16 @@ final class Spawner implements AutoCloseable {
     }
 
     private void failed(String id, Exception e) {
-        int failures = ++consecutiveFailures; // only spawn threads write it, one probe at a time once failing
         pool.counters().crashes.increment();
+        if (e instanceof WorkerStartException start && ExitStatus.killedFromOutside(start.exitCode())) {
+            int kills = ++consecutiveKills; // spawn threads, one probe at a time once failing
+            long delay = Supervisor.killedStartBackoffNanos(kills);
+            nextAttemptAt = System.nanoTime() + delay;
+            LOG.warn("worker {} was killed during start-up by a signal the pool did not send ({} in a row; not a crash loop):"
+                    + " starting another in {} ms", id, kills, delay / 1_000_000);
+            return;
+        }
+        int failures = ++consecutiveFailures; // only spawn threads write it, one probe at a time once failing
         lastFailure = e.getMessage();
         nextAttemptAt = System.nanoTime() + Supervisor.backoffNanos(failures);
         if (failures >= Supervisor.CRASH_LOOP_THRESHOLD) {

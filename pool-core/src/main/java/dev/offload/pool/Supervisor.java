@@ -21,6 +21,7 @@ final class Supervisor implements Runnable {
     private static final long BUSY_TICK_NANOS = 10_000_000L;
     private static final long IDLE_TICK_NANOS = 250_000_000L;
     private static final long MAX_BACKOFF_NANOS = 10_000_000_000L;
+    static final long MAX_KILLED_START_BACKOFF_NANOS = 2_000_000_000L;
     /**
      * A direct completion blocked (waiting, sleeping, on a lock) longer than this has the reading
      * taken over by a fresh thread; one still running (computing, or in a native read) gets
@@ -202,6 +203,16 @@ final class Supervisor implements Runnable {
     static long backoffNanos(int consecutiveFailures) {
         long delay = 100_000_000L << Math.min(20, Math.max(0, consecutiveFailures - 1));
         return Math.min(MAX_BACKOFF_NANOS, delay);
+    }
+
+    /**
+     * After start-ups killed from outside: 100 ms doubling up to {@link #MAX_KILLED_START_BACKOFF_NANOS}.
+     * Shorter than for failures: the next start is likely to live, and jobs are waiting for it; long
+     * enough that a killer that takes every new JVM (memory pressure) is not fed a start a millisecond.
+     */
+    static long killedStartBackoffNanos(int consecutiveKills) {
+        long delay = 100_000_000L << Math.min(20, Math.max(0, consecutiveKills - 1));
+        return Math.min(MAX_KILLED_START_BACKOFF_NANOS, delay);
     }
 
     void stop() {

@@ -16,6 +16,13 @@ import java.util.concurrent.TimeUnit;
  * jobs queued behind it on that worker never started: they go back to the admission queue with
  * their attempt returned. Then the worker's files go and, unless the pool is closing, a replacement
  * is asked for.
+ *
+ * <p>One exception to the cost: a worker killed from outside (SIGKILL, SIGTERM: not by the pool)
+ * before it had answered anything. A fresh JVM's first job, which loads the classes every job
+ * needs, is the likeliest victim of a kill storm whatever the job does, and the job that waited
+ * longest is always first on the next fresh worker: charged, it would use up its attempts on
+ * other jobs' bad luck. So it is not charged, up to {@code maxAttempts} times (a job that makes the
+ * OOM killer strike every fresh worker still ends).
  */
 final class WorkerLoss {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLoss.class);
@@ -76,6 +83,7 @@ final class WorkerLoss {
         if (reason == null || reason.startsWith("sent no heartbeat")) {
             pool.counters().crashes.increment();
         }
+        boolean freshAndKilled = reason == null && ExitStatus.killedFromOutside(exit) && link.lastAnswer == 0;
         for (int i = 0; i < held.length; i++) {
             Job job = held[i];
             job.link = null;
@@ -86,6 +94,12 @@ final class WorkerLoss {
                 pool.completer().failWith(job, new OffloadException("the pool closed before " + job.describe() + " finished"));
             } else if (i > 0) {
                 job.attempts--; // it waited behind the running job and never started
+                pool.queue().requeue(job);
+            } else if (freshAndKilled && job.unchargedLosses < job.maxAttempts) {
+                job.unchargedLosses++;
+                job.attempts--;
+                LOG.warn("worker {} {} before its first answer, while running {}: running it again on another worker,"
+                        + " attempt not counted{}", link.id(), how, job.describe(), tailForLog(tail));
                 pool.queue().requeue(job);
             } else if (job.attempts < job.maxAttempts) {
                 LOG.warn("worker {} {} while running {} (attempt {} of {}): running it again on another worker{}",

@@ -39,7 +39,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * or a caller waiting in {@code get()}/{@code join()}, who then reads its own answer. Futures
  * complete where {@link JobOptions#withExecutor} says, else as {@code jobs.completion} says.
  *
- * <p>{@link #shutdown()} does not block; {@link #close()} does (up to {@link #CLOSE_GRACE}).
+ * <p>{@link #shutdown()} does not block; {@link #close()} does (up to {@link #CLOSE_GRACE}). Neither
+ * does {@link #startAsync}. A pool still open when the JVM exits (SIGTERM, {@code System.exit}) is
+ * closed by a shutdown hook within a few seconds; after a SIGKILL of this JVM its workers exit by
+ * themselves and the last one deletes the pool's shared memory.
  *
  * <pre>{@code
  * try (WorkerPool pool = WorkerPool.start(PoolConfig.load(Path.of("offload.yaml")))) {
@@ -76,14 +79,16 @@ public final class WorkerPool implements AutoCloseable {
     private final ConcurrentHashMap<Class<?>, HandlerTypes> handlerTypes = new ConcurrentHashMap<>();
     private final AtomicLong jobIds = new AtomicLong();
     private final AtomicInteger state = new AtomicInteger(RUNNING);
+    /** Workers told to stop that have not exited yet: the pool is not released before they have. */
+    private final AtomicInteger retiring = new AtomicInteger();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean hasTimeouts;
     private volatile boolean released;
 
-    private WorkerPool(PoolConfig config, TransportSelection transport) throws IOException {
+    private WorkerPool(PoolConfig config, TransportSelection transport, WorkerLauncher launcher) throws IOException {
         this.config = config;
         this.transport = transport;
-        this.launcher = new WorkerLauncher(config, transport);
+        this.launcher = launcher;
         this.queue = new AdmissionQueue(config.queueCapacity());
         this.completer = new Completer(counters, config.completion().equals("direct"));
         this.spawner = new Spawner(this, launcher);
@@ -107,23 +112,54 @@ public final class WorkerPool implements AutoCloseable {
         } catch (TransportUnavailableException e) {
             throw new OffloadException(e.getMessage(), e);
         }
+        WorkerLauncher launcher = new WorkerLauncher(config, transport);
+        // The first workers' JVMs boot while the rest of the pool is built.
+        InitialStarts initial = InitialStarts.begin(launcher, config.minWorkers());
         WorkerPool pool;
         try {
-            pool = new WorkerPool(config, transport);
+            pool = new WorkerPool(config, transport, launcher);
         } catch (IOException | RuntimeException e) {
+            initial.close();
+            launcher.close();
             transport.close();
             throw new OffloadException("cannot start the pool: " + e.getMessage(), e);
         }
         ReaderThread.start(pool, pool.reader);
         try {
-            pool.spawner.startInitial(config.minWorkers());
+            pool.spawner.adopt(initial);
         } catch (IOException | RuntimeException e) {
             pool.close();
             throw new OffloadException("cannot start the pool: " + e.getMessage(), e);
         }
         pool.supervisor.start();
+        OpenPools.opened(pool);
         LOG.info("pool started: {} worker(s) over {}, max {}", config.minWorkers(), transport.kind(), config.maxWorkers());
         return pool;
+    }
+
+    /**
+     * {@link #start}, without blocking the calling thread (an event loop): the pool is started on a
+     * new thread, {@code offload-pool-start}, and the future completes there, with the pool once its
+     * {@code workers.min} workers said HELLO, or with the {@link OffloadException} {@link #start}
+     * would throw. Continue on your own thread with an {@code ...Async} stage and your executor.
+     * A pool that starts after the future was cancelled is closed at once.
+     */
+    public static CompletableFuture<WorkerPool> startAsync(PoolConfig config) {
+        Objects.requireNonNull(config, "config");
+        CompletableFuture<WorkerPool> started = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                WorkerPool pool = start(config);
+                if (!started.complete(pool)) {
+                    pool.close(); // nobody will ever see it
+                }
+            } catch (RuntimeException | Error e) {
+                started.completeExceptionally(e);
+            }
+        }, "offload-pool-start");
+        thread.setDaemon(true);
+        thread.start();
+        return started;
     }
 
     public <I, O> CompletableFuture<O> submit(Class<? extends JobHandler<I, O>> handler, I input) {
@@ -259,12 +295,23 @@ public final class WorkerPool implements AutoCloseable {
 
     /**
      * {@link #shutdown()}, waiting at most {@link #CLOSE_GRACE} for accepted jobs; then the
-     * workers are killed and unfinished jobs fail. Blocks until everything is gone. Idempotent.
+     * workers are killed and unfinished jobs fail. Blocks until everything is gone (unlike
+     * {@link #shutdown()}: call it from a thread that may wait, not an event loop). Idempotent.
      */
     @Override
     public void close() {
+        close(CLOSE_GRACE);
+    }
+
+    /** From the JVM's shutdown hook ({@link OpenPools}): as {@link #close()}, with a short grace and no archive training. */
+    void closeForExit(Duration grace) {
+        launcher.stopTraining();
+        close(grace);
+    }
+
+    private void close(Duration grace) {
         try {
-            shutdown().get(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            shutdown().get(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception timedOutOrInterrupted) {
             if (timedOutOrInterrupted instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -379,11 +426,16 @@ public final class WorkerPool implements AutoCloseable {
     /** Supervisor: a worker past workers.idleTimeout or its workers.maxJobs, holding nothing, stops. */
     void retire(WorkerLink link, boolean replace) {
         link.takeAll(); // out of service: the reader skips it from now on
+        retiring.incrementAndGet();
         removeLink(link);
         spawner.execute(() -> {
-            link.worker.close(1_000);
-            if (replace) {
-                spawner.replacementNeeded();
+            try {
+                link.worker.close(1_000);
+                if (replace) {
+                    spawner.replacementNeeded();
+                }
+            } finally {
+                retiring.decrementAndGet();
             }
             supervisor.wake();
             checkTerminated();
@@ -418,7 +470,7 @@ public final class WorkerPool implements AutoCloseable {
             }
             return; // each retirement checks again once its worker has exited
         }
-        if (losses.pending() == 0) {
+        if (losses.pending() == 0 && retiring.get() == 0) {
             release();
         }
     }
@@ -430,6 +482,7 @@ public final class WorkerPool implements AutoCloseable {
         }
         released = true;
         state.set(CLOSING);
+        OpenPools.closed(this);
         List<Throwable> failures = new ArrayList<>();
         runQuietly(failures, supervisor::stop);
         runQuietly(failures, spawner::close);

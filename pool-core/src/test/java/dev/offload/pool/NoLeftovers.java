@@ -35,10 +35,16 @@ public final class NoLeftovers implements AfterEachCallback {
     }
 
     public static List<String> liveWorkers() {
+        return liveWorkerProcesses().stream()
+                .map(p -> p.pid() + " " + commandLine(p).substring(0, Math.min(160, commandLine(p).length())) + "...")
+                .toList();
+    }
+
+    /** The worker JVMs descended from this JVM that are running now. */
+    public static List<ProcessHandle> liveWorkerProcesses() {
         return ProcessHandle.current().descendants()
                 .filter(ProcessHandle::isAlive)
                 .filter(p -> commandLine(p).contains(WORKER_MAIN))
-                .map(p -> p.pid() + " " + commandLine(p).substring(0, Math.min(160, commandLine(p).length())) + "...")
                 .toList();
     }
 

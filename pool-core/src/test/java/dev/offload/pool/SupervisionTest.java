@@ -1,6 +1,7 @@
 package dev.offload.pool;
 
 import dev.offload.pool.handlers.Echo;
+import dev.offload.pool.handlers.ExitMark;
 import dev.offload.pool.handlers.Halt;
 import dev.offload.pool.handlers.Hang;
 import dev.offload.pool.handlers.Pid;
@@ -40,18 +41,23 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SupervisionTest {
 
+    /**
+     * The kill storm: every 400 ms a random worker JVM of the pool, starting or serving, is
+     * SIGKILLed, as the OOM killer does. Killed start-ups are not a crash loop, and every job
+     * completes exactly once.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"pipe", "shm"})
-    void shouldCompleteEveryJobExactlyOnceWhileWorkersAreKilledAtRandom(String transport) throws Exception {
+    @Timeout(value = 300, unit = TimeUnit.SECONDS) // shm start-ups are slow on a loaded machine: many are killed
+    void shouldCompleteEveryJobExactlyOnceWhileWorkersStartingOrServingAreKilled(String transport) throws Exception {
         int jobs = 600;
-        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 2).maxAttempts(20).build())) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 3).maxAttempts(5).build())) {
             AtomicInteger completions = new AtomicInteger();
-            // Workers that have answered a job: past start-up (killing every start-up in a row is
-            // a crash loop, which has its own test).
             Set<Long> serving = java.util.concurrent.ConcurrentHashMap.newKeySet();
             List<CompletableFuture<long[]>> futures = new ArrayList<>();
             for (int i = 0; i < jobs; i++) {
-                CompletableFuture<long[]> f = pool.submit(Pid.class, 5L);
+                // 25 ms each: 600 jobs keep 3 workers busy for 5 s at least, a dozen kills.
+                CompletableFuture<long[]> f = pool.submit(Pid.class, 25L);
                 f.whenComplete((r, e) -> {
                     completions.incrementAndGet();
                     if (r != null) {
@@ -61,18 +67,19 @@ class SupervisionTest {
                 futures.add(f);
             }
             ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "offload-test-chaos"));
-            Random random = new Random(42);
-            AtomicInteger kills = new AtomicInteger();
+            Random random = new Random();
+            AtomicInteger startingKilled = new AtomicInteger();
+            AtomicInteger servingKilled = new AtomicInteger();
             chaos.scheduleAtFixedRate(() -> {
-                List<ProcessHandle> workers = serving.stream().map(ProcessHandle::of)
-                        .flatMap(java.util.Optional::stream).filter(ProcessHandle::isAlive).toList();
+                List<ProcessHandle> workers = NoLeftovers.liveWorkerProcesses();
                 if (!workers.isEmpty()) {
-                    workers.get(random.nextInt(workers.size())).destroyForcibly();
-                    kills.incrementAndGet();
+                    ProcessHandle victim = workers.get(random.nextInt(workers.size()));
+                    (serving.contains(victim.pid()) ? servingKilled : startingKilled).incrementAndGet();
+                    victim.destroyForcibly();
                 }
-            }, 300, 300, TimeUnit.MILLISECONDS);
+            }, 400, 400, TimeUnit.MILLISECONDS);
             try {
-                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(150, TimeUnit.SECONDS);
+                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
             } finally {
                 chaos.shutdownNow();
             }
@@ -81,10 +88,11 @@ class SupervisionTest {
             PoolStats stats = pool.stats();
             assertThat(stats.completed()).isEqualTo(jobs);
             assertThat(stats.failed()).isZero();
-            assertThat(kills.get()).isPositive();
-            assertThat(stats.crashes()).isPositive();
-            System.out.printf("chaos[%s]: %d jobs, %d kills, %d crashes seen, %d restarts, all completed once%n",
-                    transport, jobs, kills.get(), stats.crashes(), stats.restarts());
+            assertThat(stats.crashLoop()).isFalse();
+            assertThat(startingKilled.get() + servingKilled.get()).isPositive();
+            System.out.printf("kill storm[%s]: %d jobs, %d workers killed while starting (or before their first answer),"
+                    + " %d while serving; %d crashes seen, %d restarts; every job completed once%n", transport, jobs,
+                    startingKilled.get(), servingKilled.get(), stats.crashes(), stats.restarts());
         }
     }
 
@@ -165,38 +173,6 @@ class SupervisionTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"pipe", "shm"})
-    void shouldLeaveNoWorkerAliveWhenTheParentIsKilled(String transport) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(dev.offload.transport.shm.ChronicleSupport.requiredJvmFlags());
-        cmd.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), OrphanParentMain.class.getName(), transport));
-        Process parent = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        Set<Long> workers = new HashSet<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.startsWith("PIDS ")) {
-                // skip anything else the parent prints
-            }
-            assertThat(line).as("the parent's PIDS line").isNotNull();
-            Arrays.stream(line.substring(5).trim().split(" ")).map(Long::parseLong).forEach(workers::add);
-        } finally {
-            parent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        assertThat(workers).hasSize(2);
-        long killedAt = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
-                workers.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
-        System.out.printf("orphans[%s]: workers gone %d ms after the parent's SIGKILL%n", transport, (System.nanoTime() - killedAt) / 1_000_000);
-        // A killed parent cannot clean up after itself; the next pool start sweeps dirs of dead owners.
-        dev.offload.transport.shm.ShmDirectory.sweep(Path.of("/dev/shm"));
-        String prefix = "offload-" + parent.pid() + "-";
-        try (var dirs = Files.list(Path.of("/dev/shm"))) {
-            assertThat(dirs.filter(p -> p.getFileName().toString().startsWith(prefix))).isEmpty();
-        }
-    }
-
     @Test
     void shouldGrowOnDemandAndStopIdleWorkersAboveMinAfterIdleTimeout() {
         var config = TestPools.config("pipe", 1).maxWorkers(2).idleTimeout(Duration.ofMillis(500)).build();
@@ -238,6 +214,18 @@ class SupervisionTest {
         pool.close();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldLetEveryWorkerExitByItselfBeforeShutdownCompletes(String transport, @TempDir Path dir) throws Exception {
+        WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build());
+        Path mark = dir.resolve("exited");
+        long pid = pool.submit(ExitMark.class, mark.toString()).join();
+        pool.shutdown().get(30, TimeUnit.SECONDS);
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("worker still running").isFalse();
+        assertThat(mark).as("the worker ran its shutdown hooks: it exited, it was not killed").hasContent(Long.toString(pid));
+        pool.close();
+    }
+
     /**
      * Workers cannot start while their JVM options file is missing (the launcher exits with
      * "could not open"); once it exists, the next probe start succeeds and the pool serves again.
@@ -263,9 +251,14 @@ class SupervisionTest {
     void shouldStopRespawningInACrashLoopAndFailWaitingJobsWithTheCause() {
         var config = TestPools.config("pipe", 0).maxWorkers(1).workerJvmArgs(List.of("-XX:+NoSuchOffloadOption")).build();
         try (WorkerPool pool = WorkerPool.start(config)) {
+            long start = System.nanoTime();
             Throwable thrown = catchThrowable(() -> pool.submit(Echo.class, "x").get(60, TimeUnit.SECONDS));
+            long millis = (System.nanoTime() - start) / 1_000_000;
             assertThat(thrown.getCause()).isInstanceOf(WorkerCrashedException.class)
                     .hasMessageContaining("no worker can be started").hasMessageContaining("NoSuchOffloadOption");
+            // Five start-ups with back-off 100 + 200 + 400 + 800 ms: seconds, even on a loaded machine.
+            assertThat(millis).as("failed after %d ms", millis).isLessThan(20_000);
+            System.out.printf("bad jvmArgs: the waiting job failed after %d ms%n", millis);
             assertThat(pool.stats().crashLoop()).isTrue();
             CompletableFuture<String> next = pool.submit(Echo.class, "y");
             assertThat(next).as("fails fast while no worker can start").isCompletedExceptionally();

@@ -19,6 +19,15 @@ public final class ExitStatus {
         return n > 0 && n < 65 ? "signal " + n : null;
     }
 
+    /**
+     * Whether the exit code says another process ended it: SIGKILL (the OOM killer, {@code kill -9}),
+     * SIGTERM, SIGINT or SIGHUP. A JVM that crashes (SIGSEGV, SIGBUS, SIGABRT) ended itself.
+     */
+    public static boolean killedFromOutside(int exitCode) {
+        String signal = signal(exitCode);
+        return "SIGKILL".equals(signal) || "SIGTERM".equals(signal) || "SIGINT".equals(signal) || "SIGHUP".equals(signal);
+    }
+
     public static String describe(int exitCode) {
         String signal = signal(exitCode);
         return signal != null ? "killed by " + signal + " (exit code " + exitCode + ")" : "exited with code " + exitCode;

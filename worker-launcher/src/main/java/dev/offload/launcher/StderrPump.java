@@ -21,18 +21,29 @@ final class StderrPump implements Runnable {
     static final int TAIL_LINES = 20;
     private static final Logger LOG = LoggerFactory.getLogger("dev.offload.worker.stderr");
 
+    /** Takes lines another class reports in its own way (the JVM's word on a class archive). */
+    @FunctionalInterface
+    interface LineFilter {
+        LineFilter NONE = (workerId, line) -> false;
+
+        /** True when the line was handled and should not be logged as it is. */
+        boolean handled(String workerId, String line);
+    }
+
     private final InputStream stderr;
     private final String workerId;
+    private final LineFilter filter;
     private final ArrayDeque<String> tail = new ArrayDeque<>(TAIL_LINES);
     private final CountDownLatch done = new CountDownLatch(1);
 
-    StderrPump(InputStream stderr, String workerId) {
+    StderrPump(InputStream stderr, String workerId, LineFilter filter) {
         this.stderr = stderr;
         this.workerId = workerId;
+        this.filter = filter;
     }
 
-    static StderrPump start(InputStream stderr, String workerId) {
-        StderrPump pump = new StderrPump(stderr, workerId);
+    static StderrPump start(InputStream stderr, String workerId, LineFilter filter) {
+        StderrPump pump = new StderrPump(stderr, workerId, filter);
         Thread thread = new Thread(pump, "offload-stderr-" + workerId);
         thread.setDaemon(true);
         thread.start();
@@ -50,7 +61,9 @@ final class StderrPump implements Runnable {
                     }
                     tail.addLast(line);
                 }
-                LOG.info("[worker {}] {}", workerId, line);
+                if (!filter.handled(workerId, line)) {
+                    LOG.info("[worker {}] {}", workerId, line);
+                }
             }
         } catch (IOException e) {
             // the stream closes when the worker dies; nothing more will come

@@ -14,7 +14,7 @@ public class WorkerStartException extends IOException {
         this.stderrTail = List.copyOf(stderrTail);
     }
 
-    /** The worker's exit code, or -1 if it was still running (and has been killed). */
+    /** The worker's exit code, or -1 if it was still running (and the launcher killed it: a timeout, a bad handshake). */
     public int exitCode() {
         return exitCode;
     }

@@ -27,6 +27,23 @@ public final class PayloadCodec {
     private PayloadCodec() {
     }
 
+    /**
+     * Loads the codec's classes on a short-lived daemon thread ({@code offload-codec-warmup}), so a
+     * worker that has just said HELLO spends its wait for the first job on them rather than the job.
+     * A job that comes first simply waits for the class initialisation it needs.
+     */
+    static void warmUpInBackground() {
+        Thread thread = new Thread(() -> {
+            try {
+                decode(encode(java.util.Map.of("warm", 1)), OBJECT);
+            } catch (IOException | RuntimeException e) {
+                // only a warm-up: the first job will meet and report whatever this met
+            }
+        }, "offload-codec-warmup");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
     public static ObjectMapper mapper() {
         return MAPPER;
     }

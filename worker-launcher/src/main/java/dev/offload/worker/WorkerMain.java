@@ -6,13 +6,19 @@ import dev.offload.transport.ChannelSpec;
 import dev.offload.transport.Channels;
 import dev.offload.transport.Frame;
 import dev.offload.transport.FrameType;
+import dev.offload.transport.shm.ChronicleSupport;
+import dev.offload.transport.shm.DoorbellListener;
+import dev.offload.transport.shm.WorkerClaim;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The main class of a worker JVM. The parent starts it with {@code OFFLOAD_CHANNEL} and
@@ -23,10 +29,18 @@ import java.io.PrintStream;
  */
 public final class WorkerMain {
 
+    private static final long PREPARE_WAIT_NANOS = 120_000_000_000L;
+    private static final long PREPARE_POLL_NANOS = 1_000_000L;
+
     private WorkerMain() {
     }
 
     public static void main(String[] args) {
+        System.exit(run());
+    }
+
+    /** The worker's life; returns its exit status. */
+    private static int run() {
         // Before anything else (and before any user class loads): the real stdout belongs to the
         // channel, so System.out goes to stderr and a stray println cannot corrupt a frame.
         OutputStream channelOut = new FileOutputStream(FileDescriptor.out);
@@ -40,24 +54,58 @@ public final class WorkerMain {
         if (specText == null || token == null) {
             System.err.println("offload worker: " + WorkerProtocol.ENV_CHANNEL + " and " + WorkerProtocol.ENV_TOKEN
                     + " must be set; this class is started by an Offload WorkerPool, not by hand");
-            System.exit(WorkerProtocol.EXIT_BAD_LAUNCH);
+            return WorkerProtocol.EXIT_BAD_LAUNCH;
         }
-        ParentWatchdog.start(System.getenv(WorkerProtocol.ENV_PARENT_PID));
+        ParentWatchdog watchdog = ParentWatchdog.start(System.getenv(WorkerProtocol.ENV_PARENT_PID));
 
-        ChannelSpec spec;
         Channel channel;
+        WorkerClaim claim = null;
         try {
-            spec = ChannelSpec.parse(specText);
+            ChannelSpec spec = ChannelSpec.parse(specText);
+            if (spec.kind().equals(ChannelSpec.SHM)) {
+                ChronicleSupport.initialiseInWorker();
+                awaitPreparedChannel(spec.dir());
+                claim = claim(spec.dir(), watchdog);
+            }
             channel = Channels.openWorkerSide(spec, channelIn, channelOut, "worker " + id);
         } catch (Exception | LinkageError e) {
             System.err.println("offload worker " + id + ": cannot open channel " + specText + ": " + e);
-            boolean shm = specText.startsWith("shm:");
-            System.exit(shm ? WorkerProtocol.EXIT_SHM_UNAVAILABLE : WorkerProtocol.EXIT_BAD_LAUNCH);
-            return;
+            return specText.startsWith("shm:") ? WorkerProtocol.EXIT_SHM_UNAVAILABLE : WorkerProtocol.EXIT_BAD_LAUNCH;
         }
         int status = new WorkerLoop(channel, Long.getLong(WorkerProtocol.PROP_HEARTBEAT_MS, 500)).run(token);
         channel.close();
-        System.exit(status);
+        if (claim != null && watchdog.parentGone()) {
+            claim.releaseAfterOwnerDied(watchdog.parentPid()); // the end of the channel was the parent's death
+        }
+        return status;
+    }
+
+    /**
+     * Claims the worker's shm directory, so that if the parent dies without closing the pool, the
+     * pool's last worker deletes it ({@link WorkerClaim}). Without a claim the worker still runs;
+     * the next pool start sweeps what it leaves.
+     */
+    private static WorkerClaim claim(Path workerDir, ParentWatchdog watchdog) {
+        try {
+            WorkerClaim claim = WorkerClaim.claim(workerDir);
+            watchdog.beforeExit(() -> claim.releaseAfterOwnerDied(watchdog.parentPid()));
+            return claim;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("offload worker: cannot claim " + workerDir + " (" + e + "); the next pool start will sweep it");
+            return null;
+        }
+    }
+
+    /**
+     * Over shm the parent forks this JVM first and prepares the channel's files while it boots;
+     * the doorbell it listens on is made last. Bounded: a parent that never gets there kills us,
+     * or is gone and the watchdog ends us; past the bound, opening the channel says what is missing.
+     */
+    private static void awaitPreparedChannel(Path workerDir) {
+        long deadline = System.nanoTime() + PREPARE_WAIT_NANOS;
+        while (!DoorbellListener.isListening(workerDir) && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(PREPARE_POLL_NANOS);
+        }
     }
 
     /** Runs jobs until the conversation ends; returns the exit status. */
@@ -78,6 +126,7 @@ public final class WorkerMain {
             try {
                 channel.send(new Frame(FrameType.HELLO, 0, 0, "", 0,
                         new Hello(ProcessHandle.current().pid(), channel.kind(), token).encode()));
+                PayloadCodec.warmUpInBackground();
                 while (true) {
                     Frame frame = inbox.next(channel);
                     switch (frame.type()) {

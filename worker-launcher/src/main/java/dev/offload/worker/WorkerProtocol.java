@@ -33,6 +33,12 @@ public final class WorkerProtocol {
     /** The channel broke (corrupt frame): the worker cannot continue. */
     public static final int EXIT_CHANNEL_BROKEN = 66;
 
+    /** Whether {@code exitCode} is one of the codes above: the worker's JVM ran and chose to exit. */
+    public static boolean isWorkerExitCode(int exitCode) {
+        return exitCode == EXIT_SHM_UNAVAILABLE || exitCode == EXIT_BAD_LAUNCH || exitCode == EXIT_PARENT_GONE
+                || exitCode == EXIT_CHANNEL_BROKEN;
+    }
+
     private WorkerProtocol() {
     }
 }

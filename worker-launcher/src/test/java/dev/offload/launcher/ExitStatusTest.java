@@ -14,6 +14,17 @@ class ExitStatusTest {
     }
 
     @Test
+    void shouldTellASignalFromOutsideFromACrash() {
+        assertThat(ExitStatus.killedFromOutside(137)).isTrue();
+        assertThat(ExitStatus.killedFromOutside(143)).isTrue();
+        assertThat(ExitStatus.killedFromOutside(130)).isTrue();
+        assertThat(ExitStatus.killedFromOutside(134)).as("SIGABRT: the JVM crashed").isFalse();
+        assertThat(ExitStatus.killedFromOutside(139)).as("SIGSEGV").isFalse();
+        assertThat(ExitStatus.killedFromOutside(1)).isFalse();
+        assertThat(ExitStatus.killedFromOutside(-1)).as("still running, killed by the pool").isFalse();
+    }
+
+    @Test
     void shouldReportAPlainExitCodeAsSuch() {
         assertThat(ExitStatus.describe(3)).isEqualTo("exited with code 3");
         assertThat(ExitStatus.signal(1)).isNull();

@@ -36,6 +36,17 @@ class WorkerCommandTest {
     }
 
     @Test
+    void shouldSendTheJvmsOwnWarningsToStderrAndPutArchiveFlagsBeforeTheUsersArgs() {
+        PoolConfig config = PoolConfig.builder().workerJvmArgs(List.of("-Xlog:gc")).build();
+        List<String> cmd = WorkerCommand.command(config, List.of("-XX:SharedArchiveFile=/x.jsa"));
+        int vmOutput = cmd.indexOf("-XX:+DisplayVMOutputToStderr");
+        assertThat(cmd).containsSubsequence("-Xlog:disable", "-Xlog:all=warning:stderr:uptime,level,tags",
+                "-XX:+DisplayVMOutputToStderr", "-XX:SharedArchiveFile=/x.jsa", "-Xlog:gc", WorkerMain.class.getName());
+        assertThat(vmOutput).isPositive();
+        assertThat(WorkerCommand.jvmCommand(config, List.of()).get(0)).endsWith("/bin/java");
+    }
+
+    @Test
     void shouldUseAConfiguredClassPath() {
         List<String> cmd = WorkerCommand.command(PoolConfig.builder().workerClassPath("/opt/app/lib/*").build());
         assertThat(cmd.get(cmd.size() - 2)).isEqualTo("/opt/app/lib/*");

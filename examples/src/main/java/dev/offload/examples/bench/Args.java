@@ -42,6 +42,14 @@ final class Args {
         return parsed;
     }
 
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    String text(String name) {
+        return values.get(name);
+    }
+
     /** {@code --transports=shm,pipe} (the default): the transports to measure, in order. */
     List<String> transports() {
         List<String> transports = List.of(values.getOrDefault("transports", "shm,pipe").split(","));

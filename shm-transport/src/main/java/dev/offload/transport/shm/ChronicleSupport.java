@@ -11,8 +11,9 @@ import java.util.Optional;
  * properties that keep it quiet (no analytics, no banner, no disk-space thread, no per-mapping
  * timing lines in a worker's stderr).
  *
- * <p>This class must not touch any Chronicle class: it is used to decide whether Chronicle can be
- * loaded at all, and to set properties that Chronicle reads in its static initialisers.
+ * <p>This class must not touch any Chronicle class (but in {@link #initialiseInWorker}, whose job
+ * it is): it is used to decide whether Chronicle can be loaded at all, and to set properties that
+ * Chronicle reads in its static initialisers.
  */
 public final class ChronicleSupport {
 
@@ -100,6 +101,30 @@ public final class ChronicleSupport {
         List<String> flags = new ArrayList<>();
         QUIET_PROPERTIES.forEach((name, value) -> flags.add("-D" + name + "=" + value));
         return List.copyOf(flags);
+    }
+
+    /**
+     * For a worker JVM only, before its shm channel is opened: makes Chronicle ready while the
+     * parent is still preparing the channel's files, so that the two overlap.
+     *
+     * <p>Chronicle's POSIX binding becomes its no-op first. chronicle-core initialises the binding
+     * eagerly (in {@code Jvm}'s static initialiser) through jnr-ffi, which loads native code and
+     * generates classes at run time that no class archive can hold: a large part of a worker's
+     * start. The queues on tmpfs would call it only to {@code msync}, and they never sync. The
+     * caller's JVM keeps the real binding: its own Chronicle code may need it.
+     */
+    public static void initialiseInWorker() {
+        quietChronicle();
+        net.openhft.posix.PosixAPI.useNoOpPosixApi();
+        ClassLoader loader = ChronicleSupport.class.getClassLoader();
+        for (String name : List.of("net.openhft.chronicle.core.Jvm",
+                "net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder")) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                return; // opening the channel reports it
+            }
+        }
     }
 
     /**

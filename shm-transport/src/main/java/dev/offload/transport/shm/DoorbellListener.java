@@ -15,8 +15,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The parent's listening end of one worker's doorbell: a Unix-domain socket in the worker's private
- * directory, bound before the worker is forked (a child started by {@code ProcessBuilder} inherits
- * no descriptor but stdin, stdout and stderr, so the worker connects by path). Accepts exactly one
+ * directory (a child started by {@code ProcessBuilder} inherits no descriptor but stdin, stdout and
+ * stderr, so the worker connects by path). Bound last, once {@link ShmChannel#prepare} is done: a
+ * worker forked meanwhile waits for it to appear ({@link #isListening}). Accepts exactly one
  * connection, then is closed and its file deleted.
  *
  * <p>Used by the one thread that starts the worker; {@link #close} is idempotent.
@@ -68,6 +69,11 @@ public final class DoorbellListener implements AutoCloseable {
                 selector.selectedKeys().clear();
             }
         }
+    }
+
+    /** The worker's side: whether the parent listens yet, and so has prepared everything in {@code workerDir}. */
+    public static boolean isListening(Path workerDir) {
+        return Files.exists(workerDir.resolve(SOCKET_FILE));
     }
 
     /** The worker's side: connects to the parent's listener in {@code workerDir}; blocking. */

@@ -101,18 +101,30 @@ public final class ShmDirectory implements AutoCloseable {
         return path.resolve(id);
     }
 
-    /** Deletes the directory and everything in it. Idempotent. */
+    /**
+     * Deletes the directory and everything in it, as much as it can, then throws what it could
+     * not delete (an {@link UncheckedIOException} naming the directory). Idempotent: a second call
+     * does nothing, and the next pool start sweeps what is left once this process has ended.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        SpinGate.forgetPool(path);
         try {
-            ShmFiles.deleteRecursively(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete shm directory " + path + ": " + e.getMessage(), e);
+            SpinGate.forgetPool(path);
+        } finally {
+            try {
+                ShmFiles.deleteRecursively(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not delete shm directory " + path + ": " + e.getMessage(), e);
+            }
         }
+    }
+
+    /** Whether {@code dir} is named as a pool directory of process {@code ownerPid} ({@code offload-<pid>-*}). */
+    public static boolean isPoolDirectoryOf(Path dir, long ownerPid) {
+        return dir != null && dir.getFileName() != null && ownerPid(dir).filter(pid -> pid == ownerPid).isPresent();
     }
 
     /**

@@ -1,0 +1,102 @@
+package dev.offload.pool;
+
+import dev.offload.launcher.ExitStatus;
+import dev.offload.launcher.WorkerLauncher;
+import dev.offload.launcher.WorkerProcess;
+import dev.offload.launcher.WorkerStartException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A pool's first {@code workers.min} worker starts ({@code w1}…{@code wN}), all forked at once
+ * from {@link WorkerPool#start} before the rest of the pool is built, so that the worker JVMs boot
+ * meanwhile. Each start runs on its own short-lived thread, {@code offload-start-wN}; the
+ * {@link Spawner} takes the workers over once the pool exists.
+ */
+final class InitialStarts implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InitialStarts.class);
+    private static final int MAX_KILLED_STARTS = 5;
+    private final List<CompletableFuture<WorkerProcess>> starts = new ArrayList<>();
+
+    private InitialStarts() {
+    }
+
+    static InitialStarts begin(WorkerLauncher launcher, int count) {
+        InitialStarts initial = new InitialStarts();
+        for (int i = 1; i <= count; i++) {
+            String id = "w" + i;
+            CompletableFuture<WorkerProcess> start = new CompletableFuture<>();
+            Thread thread = new Thread(() -> launch(launcher, id, start), "offload-start-" + id);
+            thread.setDaemon(true);
+            thread.start();
+            initial.starts.add(start);
+        }
+        return initial;
+    }
+
+    /** A start killed by a signal from outside is tried again, as the {@link Spawner} does, a few times. */
+    private static void launch(WorkerLauncher launcher, String id, CompletableFuture<WorkerProcess> start) {
+        for (int kills = 1; ; kills++) {
+            try {
+                start.complete(launcher.launch(id));
+                return;
+            } catch (WorkerStartException e) {
+                if (!ExitStatus.killedFromOutside(e.exitCode()) || kills >= MAX_KILLED_STARTS) {
+                    start.completeExceptionally(e);
+                    return;
+                }
+                long delay = Supervisor.killedStartBackoffNanos(kills);
+                LOG.warn("worker {} was killed during start-up by a signal the pool did not send: starting it again in {} ms",
+                        id, delay / 1_000_000);
+                LockSupport.parkNanos(delay); // a back-off on this start's own thread, not synchronisation
+            } catch (IOException | RuntimeException e) {
+                start.completeExceptionally(e);
+                return;
+            }
+        }
+    }
+
+    int count() {
+        return starts.size();
+    }
+
+    /** Waits for every start; the first failure, with the others suppressed, once all have ended. */
+    List<WorkerProcess> await(List<WorkerProcess> started) throws IOException {
+        IOException failure = null;
+        for (CompletableFuture<WorkerProcess> start : starts) {
+            try {
+                started.add(start.join());
+            } catch (CompletionException e) {
+                IOException cause = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                if (failure == null) {
+                    failure = cause;
+                } else {
+                    failure.addSuppressed(cause);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return started;
+    }
+
+    /** For a pool that failed to come up: stops every worker that started, once all starts ended. */
+    @Override
+    public void close() {
+        for (CompletableFuture<WorkerProcess> start : starts) {
+            try {
+                start.join().close(0);
+            } catch (CompletionException failedAnyway) {
+                // nothing was left running by a start that failed
+            }
+        }
+    }
+}

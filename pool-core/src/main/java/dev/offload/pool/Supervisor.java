@@ -35,7 +35,6 @@ final class Supervisor implements Runnable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Job> cancels = new ConcurrentLinkedQueue<>();
     private volatile boolean stopped;
-    private static final boolean NO_BUSY = Boolean.getBoolean("lead.noBusy");
     /** The first rescue of a stalled callback is a warning, later ones are debug lines. */
     private boolean warnedStall;
 
@@ -98,7 +97,7 @@ final class Supervisor implements Runnable {
             }
         }
         rescueStalledReader(now);
-        if (busy && !NO_BUSY) {
+        if (busy) {
             pool.spinGate().markBusy(RunQueue.allCoresTaken());
         }
         spawner.maintain(now);

@@ -50,9 +50,10 @@ if $quick; then
   big=(--jobs=200 --warmup=50);     ping=(--seconds=3);  idle=(--seconds=5); starts=(--runs=3)
 else
   rt=();   node_args=(50000 20000)
-  # A long warm-up: 20,000 jobs leave C2 still compiling the pool's paths (and Chronicle's) on two
-  # cores, which a long-running service is long past. The Python peer gets the same.
-  tp=(--warmup=200000);   py_args=(200000 200000 256)
+  # A long warm-up: 20,000 jobs, or even 200,000, leave C2 still compiling the pool's paths (and
+  # Chronicle's) on two busy cores, which a long-running service is long past (see BENCHMARKS.md).
+  # The Python peer gets the same.
+  tp=(--warmup=400000);   py_args=(200000 400000 256)
   big=();  ping=();  idle=();  starts=()
 fi
 

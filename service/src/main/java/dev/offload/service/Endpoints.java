@@ -1,10 +1,10 @@
 package dev.offload.service;
 
+import dev.offload.cluster.ClusterPool;
+import dev.offload.cluster.ClusterStats;
 import dev.offload.pool.JobFailedException;
 import dev.offload.pool.JobOptions;
-import dev.offload.pool.PoolStats;
 import dev.offload.pool.WorkerCrashedException;
-import dev.offload.pool.WorkerPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,19 +26,22 @@ final class Endpoints {
     }
 
     private final Routes routes;
-    private final WorkerPool pool;
+    private final ClusterPool pool;
+    private final boolean clustered;
     private final Gate jobs;
     private final SideThread side;
     private final long maxBodyBytes;
     private final PoolHealth health;
 
-    Endpoints(Routes routes, WorkerPool pool, Gate jobs, SideThread side, long maxBodyBytes) {
+    /** @param clustered {@code cluster.members} is set: {@code /stats} tells about the other hosts too */
+    Endpoints(Routes routes, ClusterPool pool, boolean clustered, Gate jobs, SideThread side, long maxBodyBytes) {
         this.routes = routes;
         this.pool = pool;
+        this.clustered = clustered;
         this.jobs = jobs;
         this.side = side;
         this.maxBodyBytes = maxBodyBytes;
-        this.health = new PoolHealth(pool, side);
+        this.health = new PoolHealth(() -> pool.stats().local(), side);
     }
 
     Routes routes() {
@@ -92,8 +95,8 @@ final class Endpoints {
     }
 
     /**
-     * Gives {@code reply} the health (see {@link PoolHealth}) or the pool's stats; stats are read on
-     * the side thread and handed to {@code reply} on {@code loop}.
+     * Gives {@code reply} the health (see {@link PoolHealth}) or the stats ({@link StatsJson}); stats
+     * are read on the side thread and handed to {@code reply} on {@code loop}.
      */
     void readStats(boolean health, Executor loop, StatsReply reply) {
         if (health) {
@@ -101,9 +104,9 @@ final class Endpoints {
             return;
         }
         side.execute(() -> {
-            PoolStats s = pool.stats();
-            this.health.keep(s);
-            byte[] json = Json.bytes(s);
+            ClusterStats s = pool.stats();
+            this.health.keep(s.local());
+            byte[] json = StatsJson.bytes(s, clustered);
             try {
                 loop.execute(() -> reply.answer(200, json));
             } catch (RejectedExecutionException stopping) {

@@ -1,7 +1,7 @@
 package dev.offload.service;
 
+import dev.offload.cluster.ClusterPool;
 import dev.offload.config.PoolConfig;
-import dev.offload.pool.WorkerPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,9 +20,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP front door of a worker pool, on Netty: {@code --io-threads} event loops that never wait
- * for a worker ({@link EventLoops}), and the {@link SideThread} for what may wait. Owns the pool,
- * the loops, the listening socket and the side thread; {@link #close} releases all four. Started
- * and closed by one thread.
+ * for a worker ({@link EventLoops}), and the {@link SideThread} for what may wait. The pool is a
+ * {@link ClusterPool}: this host's workers, and those of the other hosts when {@code cluster.members}
+ * is set (with it empty, no cluster member starts). Owns the pool, the loops, the listening socket
+ * and the side thread; {@link #close} releases all four. Started and closed by one thread.
  */
 final class OffloadServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadServer.class);
@@ -37,13 +38,13 @@ final class OffloadServer implements AutoCloseable {
     private final SideThread side;
     private final Channel listener;
     private final Connections connections;
-    private final WorkerPool pool;
+    private final ClusterPool pool;
     private final Gate jobs = new Gate();
     private final CompletableFuture<Void> refusing = new CompletableFuture<>();
     private boolean closed;
 
     private OffloadServer(PoolConfig config, HandlerCatalog catalog, EventLoops loops, SideThread side, Channel listener,
-                          Connections connections, WorkerPool pool) {
+                          Connections connections, ClusterPool pool) {
         this.config = config;
         this.catalog = catalog;
         this.loops = loops;
@@ -59,8 +60,9 @@ final class OffloadServer implements AutoCloseable {
     }
 
     /**
-     * Checks the handlers, binds the port, starts the pool and begins serving, in that order, so
-     * that a bad handler or a busy port fails before any worker is forked.
+     * Checks the handlers, binds the port, starts the pool (and joins the cluster, if one is
+     * configured) and begins serving, in that order, so that a bad handler or a busy port fails
+     * before any worker is forked.
      *
      * @param port 0 for any free port ({@link #port()} tells which)
      * @throws InvalidHandlerException when a configured handler cannot be served
@@ -75,9 +77,10 @@ final class OffloadServer implements AutoCloseable {
         Channel listener = null;
         try {
             listener = bind(loops, connections, host, port);
-            WorkerPool pool = WorkerPool.start(config);
+            ClusterPool pool = ClusterPool.join(config);
             OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, pool);
-            connections.serve(new Endpoints(new Routes(catalog), pool, server.jobs, side, config.maxFrameBytes()));
+            connections.serve(new Endpoints(new Routes(catalog), pool, !config.clusterMembers().isEmpty(), server.jobs, side,
+                    config.maxFrameBytes()));
             listener.config().setAutoRead(true); // accepting starts now
             return server;
         } catch (IOException | RuntimeException | Error e) {
@@ -130,9 +133,11 @@ final class OffloadServer implements AutoCloseable {
 
     /** The one line {@code offload serve} prints once it serves. */
     String banner() {
-        String transport = pool.stats().transport();
+        String transport = pool.stats().local().transport();
+        String cluster = config.clusterMembers().isEmpty() ? ""
+                : "; cluster '" + config.clusterName() + "' as " + config.clusterBind();
         return "offload serving on " + url() + " (workers " + config.minWorkers() + ".." + config.maxWorkers()
-                + " over " + transport + "; handlers: "
+                + " over " + transport + cluster + "; handlers: "
                 + (catalog.names().isEmpty() ? "none" : String.join(", ", catalog.names())) + ")";
     }
 
@@ -141,7 +146,7 @@ final class OffloadServer implements AutoCloseable {
         return loops.kind();
     }
 
-    WorkerPool pool() {
+    ClusterPool pool() {
         return pool;
     }
 

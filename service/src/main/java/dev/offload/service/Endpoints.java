@@ -2,11 +2,7 @@ package dev.offload.service;
 
 import dev.offload.cluster.ClusterPool;
 import dev.offload.cluster.ClusterStats;
-import dev.offload.pool.JobFailedException;
 import dev.offload.pool.JobOptions;
-import dev.offload.pool.WorkerCrashedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -18,8 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
  * may wait (reading stats, logging) is handed to the {@link SideThread}.
  */
 final class Endpoints {
-    private static final Logger LOG = LoggerFactory.getLogger(Endpoints.class);
-
     /** Receives a health or stats answer, on the event loop that asked. */
     interface StatsReply {
         void answer(int status, byte[] json);
@@ -32,10 +26,15 @@ final class Endpoints {
     private final SideThread side;
     private final long maxBodyBytes;
     private final PoolHealth health;
+    private final JobFailures failures;
+    private final AsyncEndpoints async;
 
     /** @param clustered {@code cluster.members} is set: {@code /stats} tells about the other hosts too */
-    Endpoints(Routes routes, ClusterPool pool, boolean clustered, Gate jobs, SideThread side, long maxBodyBytes) {
+    Endpoints(Routes routes, ClusterPool pool, boolean clustered, Gate jobs, SideThread side, long maxBodyBytes,
+              JobFailures failures, AsyncEndpoints async) {
         this.routes = routes;
+        this.failures = failures;
+        this.async = async;
         this.pool = pool;
         this.clustered = clustered;
         this.jobs = jobs;
@@ -48,8 +47,20 @@ final class Endpoints {
         return routes;
     }
 
+    AsyncEndpoints async() {
+        return async;
+    }
+
     long maxBodyBytes() {
         return maxBodyBytes;
+    }
+
+    /**
+     * Lets in a job whose outcome a connection will be owed, or returns false when the service is
+     * stopping; otherwise the caller owes {@link #jobDone()} once the outcome is delivered.
+     */
+    boolean enter() {
+        return jobs.enter();
     }
 
     /**
@@ -57,7 +68,7 @@ final class Endpoints {
      * Otherwise the caller owes {@link #jobDone()} once the returned job's outcome is delivered.
      */
     CompletableFuture<byte[]> submit(Routes.Route route, byte[] body, JobOptions options) {
-        if (!jobs.enter()) {
+        if (!enter()) {
             return null;
         }
         try {
@@ -71,27 +82,9 @@ final class Endpoints {
         jobs.leave();
     }
 
-    /** The answer to a failed job: 400 for an input that does not fit, else by {@link ErrorMapping}, logged aside. */
+    /** The answer to a failed job (see {@link JobFailures}). */
     HttpError failure(Routes.Route route, Throwable failure) {
-        Throwable cause = ErrorMapping.unwrap(failure);
-        if (cause instanceof JobFailedException e && BadInput.is(e)) {
-            return BadInput.of(route.handler(), e);
-        }
-        String name = route.handler().name();
-        if (cause instanceof JobFailedException e) {
-            logAside(() -> LOG.warn("job '{}' failed: {}\n{}", name, e.getMessage(), e.remoteStackTrace()));
-        } else if (cause instanceof WorkerCrashedException e) {
-            logAside(() -> LOG.warn("job '{}': {}; worker stderr ended with: {}", name, e.getMessage(), e.stderrTail()));
-        }
-        return ErrorMapping.of(failure);
-    }
-
-    private void logAside(Runnable log) {
-        try {
-            side.execute(log);
-        } catch (RejectedExecutionException stopping) {
-            // the side thread has stopped with the server: the client still gets its answer
-        }
+        return failures.answer(route.handler(), failure);
     }
 
     /**

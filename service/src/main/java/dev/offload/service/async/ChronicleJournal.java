@@ -103,7 +103,9 @@ final class ChronicleJournal implements Journal {
                 LOG.warn("journal {}: the records after the {}th cannot be read (a torn or damaged tail); they are lost",
                         generation, read);
             }
-        } catch (RuntimeException | InternalError e) {
+        } catch (RuntimeException | InternalError | AssertionError e) {
+            // Chronicle on a damaged file: an exception, an InternalError (a fault in mapped memory) or,
+            // with assertions on, an AssertionError. Whatever was read so far stands.
             damaged.add(generation);
             LOG.warn("journal {}: reading stopped after {} records: {}; the rest is lost", generation, read, e.toString());
         }

@@ -31,11 +31,14 @@ final class AsyncEndpoints {
     }
 
     private final AsyncJobs jobs;
+    private final Gate gate;
     private final HandlerCatalog catalog;
     private final Duration resultTtl;
 
-    AsyncEndpoints(AsyncJobs jobs, HandlerCatalog catalog, Duration resultTtl) {
+    /** @param gate counts the answers owed to connections, as for jobs answered when done */
+    AsyncEndpoints(AsyncJobs jobs, Gate gate, HandlerCatalog catalog, Duration resultTtl) {
         this.jobs = jobs;
+        this.gate = gate;
         this.catalog = catalog;
         this.resultTtl = resultTtl;
     }
@@ -53,37 +56,54 @@ final class AsyncEndpoints {
         return false;
     }
 
-    /** The Idempotency-Key as the client meant it: without the quotes of the structured-field form, if sent so. */
-    static String unquote(String key) {
-        return key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"") ? key.substring(1, key.length() - 1) : key;
+    /**
+     * Accepts an asynchronous job: 202 with its Location once it is journaled; the same for a
+     * repeated Idempotency-Key; 400 for a key that is not 1 to 255 visible ASCII characters or that
+     * comes without {@code Prefer: respond-async}; 422 for a key sent before with another request;
+     * 503 when full or stopping.
+     *
+     * @param keyHeader the Idempotency-Key header as sent, or null
+     */
+    void accept(HandlerCatalog.Entry handler, byte[] body, boolean async, String keyHeader, Executor loop, Reply reply) {
+        // The structured-field form of the header quotes the key.
+        String key = keyHeader != null && keyHeader.length() >= 2 && keyHeader.startsWith("\"") && keyHeader.endsWith("\"")
+                ? keyHeader.substring(1, keyHeader.length() - 1) : keyHeader;
+        if (key != null && (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            error(reply, HttpError.badRequest("the Idempotency-Key must be 1 to " + MAX_KEY_LENGTH
+                    + " visible ASCII characters (got " + key.length() + " characters)"));
+        } else if (!async) {
+            error(reply, HttpError.badRequest("an Idempotency-Key applies to asynchronous jobs only: send it with"
+                    + " Prefer: respond-async"));
+        } else if (!gate.enter()) {
+            error(reply, HttpError.stopping());
+        } else {
+            jobs.accept(handler.name(), body, key, loop, outcome -> {
+                try {
+                    answerAccepted(outcome, reply);
+                } finally {
+                    gate.leave();
+                }
+            });
+        }
     }
 
-    /** The 400 for an Idempotency-Key that is not 1 to 255 visible ASCII characters, or null. */
-    static HttpError badKey(String key) {
-        boolean visible = !key.isEmpty() && key.length() <= MAX_KEY_LENGTH && key.chars().allMatch(c -> c > 0x20 && c < 0x7f);
-        return visible ? null : HttpError.badRequest("the Idempotency-Key must be 1 to " + MAX_KEY_LENGTH
-                + " visible ASCII characters (got " + key.length() + " characters)");
-    }
-
-    void accept(HandlerCatalog.Entry handler, byte[] body, String key, Executor loop, Reply reply) {
-        jobs.accept(handler.name(), body, key, loop, outcome -> {
-            if (outcome.refusal() != null) {
-                error(reply, refusal(outcome));
-                return;
-            }
-            JobView job = outcome.job();
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("Location", Routes.JOB_IDS + job.id());
-            headers.put("Preference-Applied", "respond-async");
-            if (outcome.repeated()) {
-                headers.put("Idempotent-Replayed", "true");
-            }
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("id", job.id());
-            answer.put("state", job.state().label());
-            answer.put("location", Routes.JOB_IDS + job.id());
-            reply.answer(202, Json.bytes(answer), headers);
-        });
+    private static void answerAccepted(Accepted outcome, Reply reply) {
+        if (outcome.refusal() != null) {
+            error(reply, refusal(outcome));
+            return;
+        }
+        JobView job = outcome.job();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Location", Routes.JOB_IDS + job.id());
+        headers.put("Preference-Applied", "respond-async");
+        if (outcome.repeated()) {
+            headers.put("Idempotent-Replayed", "true");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", job.id());
+        answer.put("state", job.state().label());
+        answer.put("location", Routes.JOB_IDS + job.id());
+        reply.answer(202, Json.bytes(answer), headers);
     }
 
     /** 202 while the job is pending (poll again), 200 once it finished, 404 if unknown. On the loop, at once. */

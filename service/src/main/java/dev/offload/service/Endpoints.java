@@ -56,19 +56,11 @@ final class Endpoints {
     }
 
     /**
-     * Lets in a job whose outcome a connection will be owed, or returns false when the service is
-     * stopping; otherwise the caller owes {@link #jobDone()} once the outcome is delivered.
-     */
-    boolean enter() {
-        return jobs.enter();
-    }
-
-    /**
      * Submits {@code body} to the route's handler, or returns null when the service is stopping.
      * Otherwise the caller owes {@link #jobDone()} once the returned job's outcome is delivered.
      */
     CompletableFuture<byte[]> submit(Routes.Route route, byte[] body, JobOptions options) {
-        if (!enter()) {
+        if (!jobs.enter()) {
             return null;
         }
         try {

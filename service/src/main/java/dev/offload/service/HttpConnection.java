@@ -231,7 +231,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
             return;
         }
         if (async || idempotencyKey != null) {
-            accept(s, route, bytes);
+            endpoints.async().accept(route.handler(), bytes, async, idempotencyKey, ctx.executor(),
+                    (status, json, headers) -> answers.answer(s, status, HttpAnswer.JSON, json, headers));
             return;
         }
         CompletableFuture<byte[]> future = endpoints.submit(route, bytes, options);
@@ -241,26 +242,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
         }
         answers.job(s, future);
         future.whenComplete((result, failure) -> jobDone(s, route, result, failure));
-    }
-
-    /** An asynchronous job: answered 202 once the jobs thread has journaled it. */
-    private void accept(long s, Routes.Route route, byte[] bytes) {
-        String key = idempotencyKey == null ? null : AsyncEndpoints.unquote(idempotencyKey);
-        HttpError bad = key == null ? null : AsyncEndpoints.badKey(key);
-        if (bad == null && !async) {
-            bad = HttpError.badRequest("an Idempotency-Key applies to asynchronous jobs only: send it with"
-                    + " Prefer: respond-async");
-        }
-        if (bad != null) {
-            answers.error(s, bad);
-        } else if (!endpoints.enter()) {
-            answers.error(s, HttpError.stopping());
-        } else {
-            endpoints.async().accept(route.handler(), bytes, key, ctx.executor(), (status, json, headers) -> {
-                answers.answer(s, status, HttpAnswer.JSON, json, headers);
-                endpoints.jobDone();
-            });
-        }
     }
 
     private void jobDone(long s, Routes.Route route, byte[] result, Throwable failure) {

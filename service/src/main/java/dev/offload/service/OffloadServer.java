@@ -91,7 +91,7 @@ final class OffloadServer implements AutoCloseable {
             async.runOn(pool::submitJson, () -> clustered ? pool.stats().members().size() : 1);
             OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, pool, async);
             connections.serve(new Endpoints(new Routes(catalog), pool, clustered, server.jobs, side, config.maxFrameBytes(),
-                    failures, new AsyncEndpoints(async, catalog, config.journalResultTtl())));
+                    failures, new AsyncEndpoints(async, server.jobs, catalog, config.journalResultTtl())));
             listener.config().setAutoRead(true); // accepting starts now
             return server;
         } catch (IOException | RuntimeException | Error e) {

@@ -76,7 +76,7 @@ public final class AsyncJobs implements AutoCloseable {
             recovered.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            keeper.offer(new JobKeeper.Stop());
+            keeper.offer(new Command.Stop());
             throw new IllegalStateException("interrupted while recovering the asynchronous jobs", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof JournalUnusableException unusable) {
@@ -95,7 +95,8 @@ public final class AsyncJobs implements AutoCloseable {
      * @param hosts how many hosts run jobs (1 without a cluster); asked about once a second, on the jobs thread
      */
     public void runOn(Submitter pool, IntSupplier hosts) {
-        keeper.runOn(pool, hosts);
+        keeper.feeder().runOn(pool, hosts);
+        keeper.wake(); // to hand over the recovered jobs now
     }
 
     /** True if {@code id} has the form of a job id (it may still be unknown). */
@@ -110,7 +111,7 @@ public final class AsyncJobs implements AutoCloseable {
      * @param key the client's Idempotency-Key, or null
      */
     public void accept(String handler, byte[] input, String key, Executor loop, Consumer<Accepted> reply) {
-        keeper.offer(new JobKeeper.Accept(handler, input, key, loop, reply));
+        keeper.offer(new Command.Accept(handler, input, key, loop, reply));
     }
 
     /** The job as it stands, or null if unknown (never accepted, or forgotten after {@code journal.resultTtl}). */
@@ -120,17 +121,17 @@ public final class AsyncJobs implements AutoCloseable {
 
     /** Cancels a queued or running job; {@code reply} gets the outcome on {@code loop}. */
     public void cancel(String id, Executor loop, Consumer<Cancelled> reply) {
-        keeper.offer(new JobKeeper.Cancel(id, loop, reply));
+        keeper.offer(new Command.Cancel(id, loop, reply));
     }
 
     /** The dead letters: failed jobs still kept, the latest first, given to {@code reply} on {@code loop}. */
     public void failed(Executor loop, Consumer<List<JobView>> reply) {
-        keeper.offer(new JobKeeper.ListFailed(loop, reply));
+        keeper.offer(new Command.ListFailed(loop, reply));
     }
 
     /** Refuses new jobs and hands no queued job to the pool any more; the running ones still finish. */
     public void stopAccepting() {
-        keeper.stopDispatching();
+        keeper.feeder().stop();
     }
 
     /**
@@ -144,8 +145,8 @@ public final class AsyncJobs implements AutoCloseable {
             return;
         }
         closed = true;
-        keeper.stopDispatching();
-        keeper.offer(new JobKeeper.Stop());
+        keeper.feeder().stop();
+        keeper.offer(new Command.Stop());
         try {
             thread.join(STOP_WAIT_MS);
         } catch (InterruptedException e) {

@@ -1,8 +1,6 @@
 package dev.offload.service.async;
 
-import dev.offload.pool.JobOptions;
 import dev.offload.pool.OffloadException;
-import dev.offload.pool.PoolRejectedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,68 +9,42 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 
 /**
  * The thread {@code offload-async-jobs}: the one owner of the {@link JobTable} and the {@link Journal}.
  * Event loops and the pool hand it {@link Command}s through a lock-free queue and an unpark, never
- * waiting; it applies them in order, journals each change, forces the batch to disk when the flush
- * policy says so, and only then answers, on the loop that asked. Between batches it hands queued
- * jobs to the pool (at most {@code workers.max} per host at a time, so that {@code running} means
- * on a worker), forgets results older than {@code journal.resultTtl}, and compacts the journal.
+ * waiting. It applies a batch of them in order, journaling each change, forces the batch to disk
+ * when the flush policy says so, and only then answers, on the loop that asked. Between batches it
+ * feeds the pool ({@link PoolFeeder}), forgets results older than {@code journal.resultTtl}, and
+ * compacts the journal.
  */
 final class JobKeeper implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(JobKeeper.class);
-    /** How long to wait before handing jobs to a pool whose queue was full. */
-    private static final long FULL_PAUSE_MS = 50;
+    private static final int BATCH = 4_096;
+    /** The longest the thread sleeps: it asks the pool how many hosts there are about this often. */
     private static final long TICK_MS = 1_000;
     /** A new journal generation once this many records (or four per job, if more) were appended since the last. */
     private static final long COMPACT_AFTER = 100_000;
 
-    sealed interface Command permits Accept, Cancel, ListFailed, Finished, Stop {
-    }
-
-    record Accept(String handler, byte[] input, String key, Executor loop, Consumer<Accepted> reply) implements Command {
-    }
-
-    record Cancel(String id, Executor loop, Consumer<Cancelled> reply) implements Command {
-    }
-
-    record ListFailed(Executor loop, Consumer<List<JobView>> reply) implements Command {
-    }
-
-    record Finished(JobTable.Entry entry, CompletableFuture<byte[]> run, byte[] result, Throwable failure) implements Command {
-    }
-
-    record Stop() implements Command {
-    }
-
     private final AsyncSettings settings;
     private final Journal journal;
-    /** Null until the pool has started ({@link #runOn}). */
-    private volatile AsyncJobs.Submitter submitter;
-    private IntSupplier hosts;
     private final AsyncJobs.FailureEncoder failures;
     private final JobTable table;
+    private final PoolFeeder feeder;
     private final JobIds ids = new JobIds();
     private final Queue<Command> commands = new ConcurrentLinkedQueue<>();
-    /** Answers of the batch being applied: sent once it is journaled (and flushed). */
+    /** The batch being applied: its answers are sent once it is journaled (and flushed). */
     private final List<Runnable> replies = new ArrayList<>();
     private final List<Pending> accepted = new ArrayList<>();
     private volatile Thread thread;
-    private volatile boolean dispatching = true;
-    private long pausedUntil;
-    private long nextTick;
-    private int window = 1;
 
-    private record Pending(JobTable.Entry entry, Accept command) {
+    private record Pending(JobTable.Entry entry, Command.Accept command) {
     }
 
     JobKeeper(AsyncSettings settings, Journal journal, JobTable table, AsyncJobs.FailureEncoder failures) {
@@ -80,13 +52,7 @@ final class JobKeeper implements Runnable {
         this.journal = journal;
         this.table = table;
         this.failures = failures;
-    }
-
-    /** Any thread: jobs are handed to {@code pool} from now on. */
-    void runOn(AsyncJobs.Submitter pool, IntSupplier hosts) {
-        this.hosts = hosts;
-        submitter = pool; // publishes hosts with it
-        LockSupport.unpark(thread);
+        this.feeder = new PoolFeeder(settings, table, journal, failures, this::offer);
     }
 
     /** Any thread, never blocks. */
@@ -95,59 +61,88 @@ final class JobKeeper implements Runnable {
         LockSupport.unpark(thread);
     }
 
-    /** From now on no queued job is handed to the pool (the service is stopping); running ones still finish. */
-    void stopDispatching() {
-        dispatching = false;
+    /** Any thread: the jobs thread looks again at once at what it may do. */
+    void wake() {
+        LockSupport.unpark(thread);
+    }
+
+    PoolFeeder feeder() {
+        return feeder;
+    }
+
+    /** On this thread before {@link #run}: the table from the journal; see {@link AsyncJobs#start}. */
+    void recover(long now) {
+        journal.replay(table::replay);
+        int again = 0;
+        int failed = 0;
+        for (JobTable.Entry e : table.recovered(now, settings.resultTtl())) {
+            String why = settings.handlers().containsKey(e.handler) ? null
+                    : "handler '" + e.handler + "' is not configured any more";
+            if (why == null && e.attempts >= settings.maxAttempts()) {
+                why = "the service stopped " + e.attempts + " times while job " + e.id + " (" + e.handler
+                        + ") ran (jobs.maxAttempts " + settings.maxAttempts() + "); it is not run again";
+            }
+            if (why != null) {
+                table.finish(e, JobState.FAILED, now, null, failures.encode(e.handler, new OffloadException(why)));
+                failed++;
+            } else {
+                table.requeue(e);
+                again += e.attempts > 0 ? 1 : 0;
+            }
+        }
+        journal.rewrite(table.snapshot());
+        if (table.size() > 0) {
+            LOG.info("{} asynchronous job(s) recovered from the journal: {} to run, {} of them again; {} failed",
+                    table.size(), table.unfinished(), again, failed);
+        }
     }
 
     @Override
     public void run() {
         thread = Thread.currentThread();
         while (true) {
-            boolean stop = false;
             int applied = 0;
-            for (Command c = commands.poll(); c != null; c = applied < 4_096 ? commands.poll() : null) {
+            Command c;
+            while (applied < BATCH && (c = commands.poll()) != null) {
                 applied++;
-                if (c instanceof Stop) {
-                    stop = true;
-                    break;
+                if (c instanceof Command.Stop) {
+                    answer();
+                    stop();
+                    return;
                 }
-                apply(c);
+                apply(c, System.currentTimeMillis());
             }
             if (applied > 0) {
                 answer();
             }
-            if (stop) {
-                stop();
-                return;
-            }
             long now = System.currentTimeMillis();
-            dispatch(now);
-            long nextExpiry = table.expire(now, settings.resultTtl());
+            feeder.feed(now);
+            long wakeAt = Math.min(table.expire(now, settings.resultTtl()), now + TICK_MS);
+            if (feeder.pausedUntil() > now) {
+                wakeAt = Math.min(wakeAt, feeder.pausedUntil());
+            }
             compactIfDue();
             if (applied == 0 && commands.isEmpty()) {
-                long until = Math.min(nextExpiry, Math.min(nextTick, pausedUntil > now ? pausedUntil : Long.MAX_VALUE));
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.max(1, Math.min(until - now, TICK_MS))));
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.max(1, wakeAt - now)));
             }
         }
     }
 
-    private void apply(Command command) {
-        long now = System.currentTimeMillis();
-        if (command instanceof Accept a) {
+    private void apply(Command command, long now) {
+        if (command instanceof Command.Accept a) {
             accept(a, now);
-        } else if (command instanceof Cancel c) {
+        } else if (command instanceof Command.Cancel c) {
             cancel(c, now);
-        } else if (command instanceof Finished f) {
-            finished(f, now);
-        } else if (command instanceof ListFailed l) {
+        } else if (command instanceof Command.Finished f) {
+            feeder.finished(f, now);
+        } else if (command instanceof Command.ListFailed l) {
             List<JobView> failed = table.failed();
             replies.add(() -> reply(l.loop(), l.reply(), failed));
         }
     }
 
-    private void accept(Accept a, long now) {
-        if (!dispatching) {
+    private void accept(Command.Accept a, long now) {
+        if (feeder.stopped()) {
             refuse(a, Accepted.Refusal.STOPPING, "the service is stopping and accepts no new jobs");
             return;
         }
@@ -158,8 +153,8 @@ final class JobKeeper implements Runnable {
                 JobView job = table.view(earlier.id);
                 replies.add(() -> reply(a.loop(), a.reply(), Accepted.job(job, true)));
             } else {
-                refuse(a, Accepted.Refusal.KEY_REUSED, "Idempotency-Key '" + a.key() + "' was sent with another request before"
-                        + " (job " + earlier.id + ", handler '" + earlier.handler + "'); use a new key for a new job");
+                refuse(a, Accepted.Refusal.KEY_REUSED, "Idempotency-Key '" + a.key() + "' was sent with another request"
+                        + " before (job " + earlier.id + ", handler '" + earlier.handler + "'); use a new key for a new job");
             }
             return;
         }
@@ -179,46 +174,22 @@ final class JobKeeper implements Runnable {
         accepted.add(new Pending(table.accept(id, a.handler(), now, a.key(), fingerprint, a.input()), a));
     }
 
-    private void cancel(Cancel c, long now) {
+    private void cancel(Command.Cancel c, long now) {
         JobTable.Entry e = table.get(c.id());
-        if (e == null || e.state.finished()) {
-            Cancelled outcome = new Cancelled(e == null ? null : table.view(e.id), false);
-            replies.add(() -> reply(c.loop(), c.reply(), outcome));
-            return;
+        boolean cancelled = e != null && !e.state.finished();
+        if (cancelled) {
+            CompletableFuture<byte[]> run = e.run;
+            journal.appendOrLog(JournalRecord.cancelled(e.id, now));
+            table.finish(e, JobState.CANCELLED, now, null, null);
+            if (run != null) {
+                run.cancel(true); // the pool stops it: cooperatively, else it replaces the worker
+            }
         }
-        CompletableFuture<byte[]> run = e.run;
-        journalQuietly(JournalRecord.cancelled(e.id, now));
-        table.finish(e, JobState.CANCELLED, now, null, null);
-        if (run != null) {
-            run.cancel(true); // the pool stops it: cooperatively, else it replaces the worker; its outcome is stale now
-        }
-        Cancelled outcome = new Cancelled(table.view(e.id), true);
+        Cancelled outcome = new Cancelled(e == null ? null : table.view(e.id), cancelled);
         replies.add(() -> reply(c.loop(), c.reply(), outcome));
     }
 
-    private void finished(Finished f, long now) {
-        JobTable.Entry e = f.entry();
-        if (e.run != f.run()) {
-            return; // cancelled meanwhile
-        }
-        Throwable failure = f.failure() instanceof CompletionException && f.failure().getCause() != null
-                ? f.failure().getCause() : f.failure();
-        if (failure == null) {
-            journalQuietly(JournalRecord.done(e.id, now, f.result()));
-            table.finish(e, JobState.DONE, now, f.result(), null);
-        } else if (failure instanceof PoolRejectedException r && r.reason() == PoolRejectedException.Reason.QUEUE_FULL) {
-            // Not the job's fault: synchronous requests filled the pool. It waits here again, at no cost.
-            table.unstart(e);
-            journalQuietly(JournalRecord.started(e.id, e.attempts));
-            pausedUntil = now + FULL_PAUSE_MS;
-        } else {
-            byte[] error = failures.encode(e.handler, failure);
-            journalQuietly(JournalRecord.failed(e.id, now, error));
-            table.finish(e, JobState.FAILED, now, null, error);
-        }
-    }
-
-    /** Flushes the batch, then sends its answers; an accept whose record may not be on disk is refused instead. */
+    /** Flushes the batch, then answers; an accept whose record may not be on disk is refused and cancelled instead. */
     private void answer() {
         try {
             journal.flush();
@@ -226,7 +197,7 @@ final class JobKeeper implements Runnable {
             LOG.error("cannot force the journal to disk: {}", e.toString());
             long now = System.currentTimeMillis();
             for (Pending p : accepted) {
-                journalQuietly(JournalRecord.cancelled(p.entry().id, now));
+                journal.appendOrLog(JournalRecord.cancelled(p.entry().id, now));
                 table.finish(p.entry(), JobState.CANCELLED, now, null, null);
                 refuse(p.command(), Accepted.Refusal.JOURNAL, "the journal cannot be forced to disk (" + e
                         + "); the job was not accepted");
@@ -242,50 +213,6 @@ final class JobKeeper implements Runnable {
         replies.clear();
     }
 
-    private void dispatch(long now) {
-        if (!dispatching || now < pausedUntil || submitter == null) {
-            return;
-        }
-        if (now >= nextTick) {
-            nextTick = now + TICK_MS;
-            window = Math.max(1, settings.workersPerHost() * hosts.getAsInt());
-        }
-        while (table.running() < window) {
-            JobTable.Entry e = table.nextQueued();
-            if (e == null) {
-                return;
-            }
-            CompletableFuture<byte[]> run = submit(e);
-            if (run.isCompletedExceptionally() && queueFull(run)) {
-                table.putBack(e);
-                pausedUntil = now + FULL_PAUSE_MS;
-                return;
-            }
-            table.started(e, run);
-            journalQuietly(JournalRecord.started(e.id, e.attempts));
-            run.whenComplete((result, failure) -> offer(new Finished(e, run, result, failure)));
-        }
-    }
-
-    private CompletableFuture<byte[]> submit(JobTable.Entry e) {
-        try {
-            return submitter.submit(settings.handlers().get(e.handler), e.input, JobOptions.defaults());
-        } catch (RuntimeException ex) {
-            return CompletableFuture.failedFuture(ex); // submit never throws for a runtime condition; a bug might
-        }
-    }
-
-    private static boolean queueFull(CompletableFuture<byte[]> run) {
-        try {
-            run.join();
-            return false;
-        } catch (CompletionException e) {
-            return e.getCause() instanceof PoolRejectedException r && r.reason() == PoolRejectedException.Reason.QUEUE_FULL;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     private void compactIfDue() {
         if (journal.appendedSinceRewrite() < Math.max(COMPACT_AFTER, 4L * table.size())) {
             return;
@@ -297,57 +224,21 @@ final class JobKeeper implements Runnable {
         }
     }
 
-    /** The running jobs' attempts are given back (stopping is not their fault), then the journal closes. */
+    /** The running jobs' attempts are given back (a stop is not their fault), then the journal closes. */
     private void stop() {
         try {
             for (JobTable.Entry e : table.runningEntries()) {
-                journalQuietly(JournalRecord.started(e.id, e.attempts - 1));
+                journal.appendOrLog(JournalRecord.started(e.id, e.attempts - 1));
             }
             journal.flush();
         } catch (RuntimeException | InternalError e) {
-            LOG.warn("cannot journal the jobs still running at the stop: {}", e.toString());
+            LOG.warn("cannot flush the journal at the stop: {}", e.toString());
         } finally {
             journal.close();
         }
     }
 
-    /** Recovers the table from the journal: see {@link AsyncJobs#start}. */
-    void recover(long now) {
-        journal.replay(table::replay);
-        int rerun = 0;
-        int failed = 0;
-        for (JobTable.Entry e : table.recovered(now, settings.resultTtl())) {
-            String why = settings.handlers().containsKey(e.handler) ? null
-                    : "handler '" + e.handler + "' is not configured any more";
-            if (why == null && e.attempts >= settings.maxAttempts()) {
-                why = "the service stopped " + e.attempts + " times while job " + e.id + " (" + e.handler
-                        + ") ran (jobs.maxAttempts " + settings.maxAttempts() + "); it is not run again";
-            }
-            if (why != null) {
-                table.finish(e, JobState.FAILED, now, null, failures.encode(e.handler, new OffloadException(why)));
-                failed++;
-            } else {
-                table.requeue(e);
-                rerun += e.attempts > 0 ? 1 : 0;
-            }
-        }
-        journal.rewrite(table.snapshot());
-        if (table.size() > 0) {
-            LOG.info("{} asynchronous job(s) recovered from the journal: {} to run, {} of them again; {} failed", table.size(),
-                    table.unfinished(), rerun, failed);
-        }
-    }
-
-    private void journalQuietly(JournalRecord record) {
-        try {
-            journal.append(record);
-        } catch (RuntimeException | InternalError e) {
-            // The change holds in memory; after a crash the job would run again (at least once).
-            LOG.error("cannot journal {} of job {}: {}", record.type(), record.id(), e.toString());
-        }
-    }
-
-    private void refuse(Accept a, Accepted.Refusal refusal, String message) {
+    private void refuse(Command.Accept a, Accepted.Refusal refusal, String message) {
         replies.add(() -> reply(a.loop(), a.reply(), Accepted.refused(refusal, message)));
     }
 

@@ -1,5 +1,7 @@
 package dev.offload.service.async;
 
+import org.slf4j.LoggerFactory;
+
 import java.util.Collection;
 import java.util.function.Consumer;
 
@@ -52,6 +54,20 @@ interface Journal extends AutoCloseable {
     void rewrite(Collection<JournalRecord> snapshot);
 
     void append(JournalRecord record);
+
+    /**
+     * {@link #append}, logging a failure instead of throwing it: for a change that holds in memory
+     * whether or not it is journaled (a job started or finished). After a crash such a job would
+     * run again: at least once, as promised.
+     */
+    default void appendOrLog(JournalRecord record) {
+        try {
+            append(record);
+        } catch (RuntimeException | InternalError e) {
+            LoggerFactory.getLogger(Journal.class).error("cannot journal {} of job {}: {}", record.type(), record.id(),
+                    e.toString());
+        }
+    }
 
     /** After a batch of appends and before anyone hears of them: forces them to disk under {@code journal.flush: sync}. */
     void flush();

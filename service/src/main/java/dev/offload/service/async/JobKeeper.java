@@ -110,7 +110,12 @@ final class JobKeeper implements Runnable {
                     stop();
                     return;
                 }
-                apply(c, System.currentTimeMillis());
+                try {
+                    apply(c, System.currentTimeMillis());
+                } catch (RuntimeException e) {
+                    // A bug must not stop the thread every asynchronous job depends on; the asker may go unanswered.
+                    LOG.error("{} failed on {}; carrying on", c.getClass().getSimpleName(), AsyncJobs.THREAD_NAME, e);
+                }
             }
             if (applied > 0) {
                 answer();

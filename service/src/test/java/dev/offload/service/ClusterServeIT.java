@@ -1,13 +1,12 @@
 package dev.offload.service;
 
-import org.junit.jupiter.api.AfterEach;
+import dev.offload.cluster.ProcessMarker;
+import dev.offload.cluster.handlers.Fib;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,21 +29,14 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class ClusterServeIT {
     private static final int JOBS = 300;
-    private static final Duration READY = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    final ServeProcesses services = new ServeProcesses();
 
     @TempDir
     Path dir;
 
-    private final RunMarker marker = new RunMarker();
     private final List<ServeProcess> hosts = new ArrayList<>();
-
-    @AfterEach
-    void stopEveryHost() throws Exception {
-        for (ServeProcess host : hosts) {
-            host.close();
-        }
-        marker.awaitNothingLeft();
-    }
 
     @Test
     void shouldAnswer300JobsSentToOneHostWithEveryHostRunningSome() throws Exception {
@@ -94,7 +86,7 @@ class ClusterServeIT {
     }
 
     private void startThree() throws Exception {
-        List<String> members = freeAddresses(3);
+        List<String> members = ProcessMarker.freeAddresses(3);
         String name = "offload-it-" + Long.toHexString(System.nanoTime());
         List<CompletableFuture<ServeProcess>> starting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -102,19 +94,14 @@ class ClusterServeIT {
             String host = "host" + i;
             starting.add(CompletableFuture.supplyAsync(() -> start(host, config)));
         }
-        AssertionError failed = null;
+        // All three settle (each start is bounded) before a failure is thrown, so that none starts after the clean-up.
+        CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).handle((ok, failure) -> null)
+                .get(ServeProcesses.READY.toSeconds() + 30, TimeUnit.SECONDS);
         for (CompletableFuture<ServeProcess> host : starting) {
-            try {
-                hosts.add(host.get(READY.toSeconds() + 30, TimeUnit.SECONDS)); // closed after the test, even if another failed
-            } catch (Exception e) {
-                failed = new AssertionError("a host did not start", e);
-            }
-        }
-        if (failed != null) {
-            throw failed;
+            hosts.add(host.join());
         }
         // Routing to a host waits until it has published its room: only then is every host in play.
-        await("every host to see three members taking jobs").atMost(READY).pollInterval(Duration.ofMillis(200))
+        await("every host to see three members taking jobs").atMost(ServeProcesses.READY).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
                     for (ServeProcess host : hosts) {
                         @SuppressWarnings("unchecked")
@@ -127,17 +114,15 @@ class ClusterServeIT {
 
     private ServeProcess start(String name, Path config) {
         try {
-            return ServeProcess.start(dir, name, Map.of("OFFLOAD_OPTS", "-Xmx256m " + marker.flag), READY,
-                    "--config", config.toString());
-        } catch (IOException | InterruptedException e) {
+            return services.start(dir, name, "--config", config.toString()); // stopped after the test, even if another failed
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private String config(String name, String bind, List<String> members) {
         return """
-                workers: { min: 1, max: 1, heap: 64m, startTimeout: 60s,
-                           jvmArgs: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "%s"] }
+                workers: { min: 1, max: 1, heap: 64m, startTimeout: 60s, jvmArgs: %s }
                 handlers:
                   fib: dev.offload.service.demo.Fibonacci
                 cluster:
@@ -145,7 +130,7 @@ class ClusterServeIT {
                   bind: "%s"
                   members: [%s]
                   heartbeatTimeout: 3s
-                """.formatted(marker.flag, name, bind, String.join(", ", members.stream().map(m -> "\"" + m + "\"").toList()));
+                """.formatted(services.workerJvmArgs(), name, bind, String.join(", ", members.stream().map(m -> "\"" + m + "\"").toList()));
     }
 
     /** Job i computes fib(24 + i % 6): a few milliseconds each, so that host A's one worker is soon busy. */
@@ -161,23 +146,12 @@ class ClusterServeIT {
         for (int i = 0; i < JOBS; i++) {
             Http.Reply reply = replies.get(i).get(120, TimeUnit.SECONDS);
             assertThat(reply.status()).as("job %d: %s", i, reply.body()).isEqualTo(200);
-            assertThat(((Number) reply.json().get("value")).longValue()).as("job %d", i).isEqualTo(fib(n(i)));
+            assertThat(((Number) reply.json().get("value")).longValue()).as("job %d", i).isEqualTo(Fib.fib(n(i)));
         }
     }
 
     private static int n(int i) {
         return 24 + i % 6;
-    }
-
-    private static long fib(int n) {
-        long a = 0;
-        long b = 1;
-        for (int i = 0; i < n; i++) {
-            long next = a + b;
-            a = b;
-            b = next;
-        }
-        return a;
     }
 
     private static Map<String, Object> stats(ServeProcess host) {
@@ -186,19 +160,5 @@ class ClusterServeIT {
 
     private static long completed(ServeProcess host) {
         return ((Number) stats(host).get("completed")).longValue();
-    }
-
-    private static List<String> freeAddresses(int n) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().map(s -> "127.0.0.1:" + s.getLocalPort()).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.offload.service;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpRequest;
@@ -26,30 +26,20 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DurableJobsIT {
     private static final int JOBS = 100;
-    private static final Duration READY = Duration.ofSeconds(90);
+
+    @RegisterExtension
+    final ServeProcesses services = new ServeProcesses();
 
     @TempDir
     Path dir;
 
-    private final RunMarker marker = new RunMarker();
-    private final List<ServeProcess> services = new ArrayList<>();
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        for (ServeProcess service : services) {
-            service.close();
-        }
-        marker.awaitNothingLeft();
-    }
-
     @Test
     void shouldFinishEveryAcceptedJobAfterASigkillAndARestart() throws Exception {
         Path config = Files.writeString(dir.resolve("offload.yaml"), """
-                workers: { min: 2, max: 2, heap: 64m, startTimeout: 60s,
-                           jvmArgs: ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "%s"] }
+                workers: { min: 2, max: 2, heap: 64m, startTimeout: 60s, jvmArgs: %s }
                 handlers:
                   sleep: dev.offload.service.demo.Sleep
-                """.formatted(marker.flag));
+                """.formatted(services.workerJvmArgs()));
         Path journal = dir.resolve("journal");
         ServeProcess first = start("first", config, journal);
 
@@ -89,10 +79,7 @@ class DurableJobsIT {
     }
 
     private ServeProcess start(String name, Path config, Path journal) throws Exception {
-        ServeProcess service = ServeProcess.start(dir, name, Map.of("OFFLOAD_OPTS", "-Xmx256m " + marker.flag), READY,
-                "--config", config.toString(), "--journal", journal.toString());
-        services.add(service);
-        return service;
+        return services.start(dir, name, "--config", config.toString(), "--journal", journal.toString());
     }
 
     /** How many of the jobs are in each state, as the service answers. */

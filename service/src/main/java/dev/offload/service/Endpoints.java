@@ -10,8 +10,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What the routes do, shared by every connection: submit a job's body as it is, turn a failed job
- * into its error answer, and read the pool's health and stats. Called on the event loops; whatever
- * may wait (reading stats, logging) is handed to the {@link SideThread}.
+ * into its error answer ({@link JobFailures}), and read the pool's health and stats; the routes of
+ * asynchronous jobs are {@link #async()}'s. Called on the event loops; whatever may wait (reading
+ * stats, logging) is handed to the {@link SideThread}.
  */
 final class Endpoints {
     /** Receives a health or stats answer, on the event loop that asked. */
@@ -33,13 +34,13 @@ final class Endpoints {
     Endpoints(Routes routes, ClusterPool pool, boolean clustered, Gate jobs, SideThread side, long maxBodyBytes,
               JobFailures failures, AsyncEndpoints async) {
         this.routes = routes;
-        this.failures = failures;
-        this.async = async;
         this.pool = pool;
         this.clustered = clustered;
         this.jobs = jobs;
         this.side = side;
         this.maxBodyBytes = maxBodyBytes;
+        this.failures = failures;
+        this.async = async;
         this.health = new PoolHealth(() -> pool.stats().local(), side);
     }
 

@@ -3,6 +3,7 @@ package dev.offload.service;
 import dev.offload.service.async.JobView;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ import java.util.Map;
  * {@code "resultEncoding": "base64"}. Stateless; any thread.
  */
 final class JobJson {
-    private static final byte[] RESULT = ",\"result\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] RESULT = ",\"result\":".getBytes(StandardCharsets.US_ASCII);
 
     private JobJson() {
     }

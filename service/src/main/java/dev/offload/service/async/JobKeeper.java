@@ -43,6 +43,8 @@ final class JobKeeper implements Runnable {
     private final List<Runnable> replies = new ArrayList<>();
     private final List<Pending> accepted = new ArrayList<>();
     private volatile Thread thread;
+    /** After a failed compaction: how many appended records the next try waits for. */
+    private long retryCompactionAt;
 
     private record Pending(JobTable.Entry entry, Command.Accept command) {
     }
@@ -219,12 +221,15 @@ final class JobKeeper implements Runnable {
     }
 
     private void compactIfDue() {
-        if (journal.appendedSinceRewrite() < Math.max(COMPACT_AFTER, 4L * table.size())) {
+        long appended = journal.appendedSinceRewrite();
+        if (appended < Math.max(Math.max(COMPACT_AFTER, 4L * table.size()), retryCompactionAt)) {
             return;
         }
         try {
             journal.rewrite(table.snapshot());
+            retryCompactionAt = 0;
         } catch (RuntimeException | InternalError e) {
+            retryCompactionAt = appended + COMPACT_AFTER; // not at every batch while the disk is full
             LOG.warn("cannot compact the journal ({}); appending to the current generation", e.toString());
         }
     }

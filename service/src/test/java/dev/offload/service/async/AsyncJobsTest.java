@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -196,6 +198,30 @@ class AsyncJobsTest {
                 .contains("handler 'gone' is not configured any more");
     }
 
+    @Test
+    void shouldStartANewJournalGenerationWhileServingOnceTheOldOneIsMostlyForgottenJobs() throws Exception {
+        pool.finishAtOnce = true;
+        // Results kept 50 ms: the jobs soon expire, and the records about them are all the journal holds.
+        AsyncJobs before = start(settings(Duration.ofMillis(50), 100_000));
+        int jobs = 40_000; // three records each (accepted, started, done): past the 100,000 that start a new generation
+        CountDownLatch accepted = new CountDownLatch(jobs);
+        for (int i = 0; i < jobs; i++) {
+            before.accept("sleep", bytes("{\"ms\": " + i + "}"), null, Runnable::run, outcome -> accepted.countDown());
+        }
+        assertThat(accepted.await(30, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("gen-000000002")));
+        assertThat(Files.exists(dir.resolve("gen-000000001"))).as("the old generation is deleted").isFalse();
+        String last = accept(before, "{\"last\": true}", "last").job().id();
+        await().atMost(Duration.ofSeconds(5)).until(() -> pool.submitted.get() == jobs + 1); // and done at once
+        before.close();
+
+        AsyncJobs after = start(settings(HOUR, 100_000));
+
+        assertThat(after.view(last)).as("read back from the new generation").isNotNull();
+        assertThat(after.view(last).state()).isEqualTo(JobState.DONE);
+        assertThat(pool.submitted.get()).as("no job ran twice").isEqualTo(jobs + 1);
+    }
+
     private AsyncJobs start(AsyncSettings settings) {
         AsyncJobs jobs = AsyncJobs.start(settings, (handler, failure) -> bytes("{\"error\":\"" + failure.getMessage() + "\"}"));
         jobs.runOn(pool, () -> 1);
@@ -235,11 +261,17 @@ class AsyncJobsTest {
 
         final BlockingQueue<Run> runs = new LinkedBlockingQueue<>();
         final AtomicInteger refuseNext = new AtomicInteger();
+        final AtomicInteger submitted = new AtomicInteger();
+        volatile boolean finishAtOnce;
 
         @Override
         public CompletableFuture<byte[]> submit(String handlerClass, byte[] input, JobOptions options) {
             if (refuseNext.getAndDecrement() > 0) {
                 return CompletableFuture.failedFuture(new PoolRejectedException(PoolRejectedException.Reason.QUEUE_FULL, "full"));
+            }
+            submitted.incrementAndGet();
+            if (finishAtOnce) {
+                return CompletableFuture.completedFuture(input);
             }
             CompletableFuture<byte[]> future = new CompletableFuture<>();
             runs.add(new Run(handlerClass, new String(input, StandardCharsets.UTF_8), future));

@@ -8,9 +8,6 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
@@ -39,8 +35,9 @@ final class TestCluster implements AfterEachCallback, AfterAllCallback {
     private static final Path SHM = Path.of("/dev/shm");
     private static final Path LOGS = Path.of("target", "cluster-hosts");
 
-    /** On the command line of every JVM this test starts; not an offload.* property, which config would read. */
-    final String marker = "-Dofftest.run=" + UUID.randomUUID();
+    /** On the command line of every JVM this test starts. */
+    private final ProcessMarker processes = new ProcessMarker();
+    final String marker = processes.flag();
     final String name = "offload-test-" + Long.toHexString(System.nanoTime());
     private final List<ClusterPool> pools = new CopyOnWriteArrayList<>();
     private final List<HostProcess> hosts = new CopyOnWriteArrayList<>();
@@ -61,17 +58,7 @@ final class TestCluster implements AfterEachCallback, AfterAllCallback {
 
     /** {@code n} free {@code 127.0.0.1:port} addresses. */
     static List<String> freeAddresses(int n) throws IOException {
-        var sockets = new ArrayList<ServerSocket>();
-        try {
-            for (int i = 0; i < n; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().map(s -> "127.0.0.1:" + s.getLocalPort()).toList();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
+        return ProcessMarker.freeAddresses(n);
     }
 
     /** The config of a host of this cluster: one worker, a small heap, fast start. */
@@ -147,7 +134,7 @@ final class TestCluster implements AfterEachCallback, AfterAllCallback {
         }
         await("JVMs of " + context.getDisplayName() + " to exit").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
-                .untilAsserted(() -> assertThat(marked()).as("host or worker JVMs still running").isEmpty());
+                .untilAsserted(() -> assertThat(processes.live()).as("host or worker JVMs still running").isEmpty());
         ShmDirectory.sweep(SHM); // what the next pool start would do for a killed host
         var pids = new ArrayList<Long>();
         pids.add(ProcessHandle.current().pid());
@@ -155,26 +142,6 @@ final class TestCluster implements AfterEachCallback, AfterAllCallback {
         await("shm directories of " + context.getDisplayName() + " to go").atMost(Duration.ofSeconds(15))
                 .pollInterval(Duration.ofMillis(100))
                 .untilAsserted(() -> assertThat(shmDirectories(pids)).as("shm directories left").isEmpty());
-    }
-
-    /** Live processes, other than this one, whose command line carries {@link #marker}. */
-    private List<String> marked() {
-        long self = ProcessHandle.current().pid();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != self && p.isAlive())
-                .map(p -> p.pid() + " " + commandLine(p))
-                .filter(line -> line.contains(marker))
-                .map(line -> line.substring(0, Math.min(200, line.length())))
-                .toList();
-    }
-
-    private static String commandLine(ProcessHandle process) {
-        try {
-            byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
-            return new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
-        } catch (IOException | RuntimeException e) {
-            return ""; // ended meanwhile, or not ours to read
-        }
     }
 
     private static List<Path> shmDirectories(List<Long> pids) throws IOException {

@@ -64,6 +64,9 @@ public final class PoolConfig {
     private final InetSocketAddress clusterBindAddress;
     private final List<String> clusterMembers;
     private final Duration clusterHeartbeatTimeout;
+    private final Path journalDir;
+    private final String journalFlush;
+    private final Duration journalResultTtl;
     private final Map<String, String> handlers;
 
     PoolConfig(PoolConfigBuilder b, long heapBytes, InetSocketAddress bindAddress) {
@@ -95,6 +98,9 @@ public final class PoolConfig {
         clusterBind = HostPort.format(bindAddress);
         clusterMembers = b.clusterMembers.stream().map(String::strip).toList();
         clusterHeartbeatTimeout = b.clusterHeartbeatTimeout;
+        journalDir = b.journalDir;
+        journalFlush = b.journalFlush;
+        journalResultTtl = b.journalResultTtl;
         handlers = Maps.orderedCopy(b.handlers);
     }
 
@@ -297,6 +303,21 @@ public final class PoolConfig {
         return clusterHeartbeatTimeout;
     }
 
+    /** {@code journal.dir}: where {@code offload serve} journals asynchronous jobs; empty when they live in memory only. */
+    public Optional<Path> journalDir() {
+        return Optional.ofNullable(journalDir);
+    }
+
+    /** {@code journal.flush}: {@code os} (the kernel writes the journal out) or {@code sync} (forced before each answer). */
+    public String journalFlush() {
+        return journalFlush;
+    }
+
+    /** {@code journal.resultTtl}: how long a finished asynchronous job stays readable. */
+    public Duration journalResultTtl() {
+        return journalResultTtl;
+    }
+
     /** {@code handlers}: name to fully qualified class name; unmodifiable, in file order. */
     public Map<String, String> handlers() {
         return handlers;
@@ -340,7 +361,8 @@ public final class PoolConfig {
                 && transport.equals(c.transport) && maxFrameBytes == c.maxFrameBytes && shmDir.equals(c.shmDir)
                 && shmSpin.equals(c.shmSpin) && clusterName.equals(c.clusterName) && clusterBind.equals(c.clusterBind)
                 && clusterMembers.equals(c.clusterMembers) && clusterHeartbeatTimeout.equals(c.clusterHeartbeatTimeout)
-                && handlers.equals(c.handlers);
+                && Objects.equals(journalDir, c.journalDir) && journalFlush.equals(c.journalFlush)
+                && journalResultTtl.equals(c.journalResultTtl) && handlers.equals(c.handlers);
     }
 
     @Override
@@ -348,7 +370,8 @@ public final class PoolConfig {
         return Objects.hash(minWorkers, maxWorkers, idleTimeout, maxJobsPerWorker, startTimeout, workerHeapBytes,
                 workerJvmArgs, workerEnv, workerClassPath, workerNice, workerCds, heartbeatInterval, heartbeatTimeout,
                 queueCapacity, jobTimeout, maxAttempts, cancelGrace, completion, transport, maxFrameBytes, shmDir, shmSpin,
-                clusterName, clusterBind, clusterMembers, clusterHeartbeatTimeout, handlers);
+                clusterName, clusterBind, clusterMembers, clusterHeartbeatTimeout, journalDir, journalFlush, journalResultTtl,
+                handlers);
     }
 
     @Override

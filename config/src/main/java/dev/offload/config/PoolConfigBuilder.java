@@ -41,6 +41,9 @@ public final class PoolConfigBuilder {
     String clusterBind = "127.0.0.1:5701";
     List<String> clusterMembers = new ArrayList<>();
     Duration clusterHeartbeatTimeout = Duration.ofSeconds(5);
+    Path journalDir;
+    String journalFlush = "os";
+    Duration journalResultTtl = Duration.ofHours(1);
     Map<String, String> handlers = new LinkedHashMap<>();
 
     PoolConfigBuilder() {
@@ -73,6 +76,9 @@ public final class PoolConfigBuilder {
         clusterBind = c.clusterBind();
         clusterMembers = new ArrayList<>(c.clusterMembers());
         clusterHeartbeatTimeout = c.clusterHeartbeatTimeout();
+        journalDir = c.journalDir().orElse(null);
+        journalFlush = c.journalFlush();
+        journalResultTtl = c.journalResultTtl();
         handlers = new LinkedHashMap<>(c.handlers());
     }
 
@@ -249,6 +255,31 @@ public final class PoolConfigBuilder {
     /** {@code cluster.heartbeatTimeout}: a host silent this long counts as dead; whole seconds, 2s to 1h. */
     public PoolConfigBuilder clusterHeartbeatTimeout(Duration clusterHeartbeatTimeout) {
         this.clusterHeartbeatTimeout = clusterHeartbeatTimeout;
+        return this;
+    }
+
+    /**
+     * {@code journal.dir}: where {@code offload serve} journals the jobs it accepts asynchronously, so
+     * that they survive a crash; null (the default) keeps them in memory only.
+     */
+    public PoolConfigBuilder journalDir(Path journalDir) {
+        this.journalDir = journalDir;
+        return this;
+    }
+
+    /**
+     * {@code journal.flush}: {@code os} (the default) leaves writing the journal's pages to disk to the
+     * kernel, which survives a crash of the process but not a power cut; {@code sync} forces every
+     * batch of records to disk before its jobs are answered.
+     */
+    public PoolConfigBuilder journalFlush(String journalFlush) {
+        this.journalFlush = journalFlush;
+        return this;
+    }
+
+    /** {@code journal.resultTtl}: how long a finished asynchronous job's result stays readable; {@code > 0}. */
+    public PoolConfigBuilder journalResultTtl(Duration journalResultTtl) {
+        this.journalResultTtl = journalResultTtl;
         return this;
     }
 

@@ -51,6 +51,9 @@ final class Setting<T> {
             of("cluster.members", TEXT_LIST, PoolConfigBuilder::clusterMembers, PoolConfig::clusterMembers),
             of("cluster.heartbeatTimeout", DURATION, PoolConfigBuilder::clusterHeartbeatTimeout,
                     PoolConfig::clusterHeartbeatTimeout),
+            of("journal.dir", PATH, PoolConfigBuilder::journalDir, c -> c.journalDir().orElse(null)),
+            of("journal.flush", TEXT, PoolConfigBuilder::journalFlush, PoolConfig::journalFlush),
+            of("journal.resultTtl", DURATION, PoolConfigBuilder::journalResultTtl, PoolConfig::journalResultTtl),
             of("handlers", TEXT_MAP, PoolConfigBuilder::handlers, PoolConfig::handlers));
 
     final String key;

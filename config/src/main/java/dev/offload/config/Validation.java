@@ -15,6 +15,7 @@ final class Validation {
 
     static final List<String> TRANSPORTS = List.of("auto", "shm", "pipe");
     static final List<String> COMPLETIONS = List.of("executor", "direct");
+    static final List<String> JOURNAL_FLUSHES = List.of("os", "sync");
 
     private static final Pattern HANDLER_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
     private static final Pattern CLASS_NAME =
@@ -83,6 +84,11 @@ final class Validation {
                     "transport.shm.spin must be between 0 and 10ms (got " + formatDuration(b.shmSpin) + ")");
         }
         cluster(b);
+        if (b.journalDir != null && b.journalDir.toString().isEmpty()) {
+            throw new ConfigException("journal.dir", "", "journal.dir must not be empty (leave it unset to keep no journal)");
+        }
+        oneOf("journal.flush", b.journalFlush, JOURNAL_FLUSHES);
+        positive("journal.resultTtl", b.journalResultTtl);
         handlers(b.handlers);
         return heapBytes;
     }

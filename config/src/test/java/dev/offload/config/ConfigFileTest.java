@@ -129,7 +129,7 @@ class ConfigFileTest {
         Path file = write("app.yaml", "wokers: {max: 2}");
 
         assertLoadFails(file, "wokers").hasMessage("unknown key 'wokers' in " + file
-                + " (known top-level keys: workers, queue, jobs, transport, cluster, handlers)");
+                + " (known top-level keys: workers, queue, jobs, transport, cluster, journal, handlers)");
     }
 
     @Test

@@ -143,7 +143,7 @@ class OverridesTest {
         assertOverrideFails(Map.of("offload.workers.mx", "3"), Map.of(), "workers.mx")
                 .hasMessageStartingWith("unknown system property offload.workers.mx (known keys under workers: min, max,");
         assertOverrideFails(Map.of("offload.wokers.max", "3"), Map.of(), "wokers.max")
-                .hasMessageContaining("known top-level keys: workers, queue, jobs, transport, cluster, handlers");
+                .hasMessageContaining("known top-level keys: workers, queue, jobs, transport, cluster, journal, handlers");
     }
 
     @Test

@@ -21,7 +21,8 @@ class RoundTripTest {
     void shouldWriteFileStyleKeysAndValuesInToMap() {
         Map<String, Object> map = PoolConfig.defaults().toMap();
 
-        assertThat(map).containsOnlyKeys("workers", "queue", "jobs", "transport", "cluster", "handlers");
+        assertThat(map).containsOnlyKeys("workers", "queue", "jobs", "transport", "cluster", "journal", "handlers");
+        assertThat(map.get("journal").toString()).isEqualTo("{flush=os, resultTtl=3600s}"); // no dir: no journal
         assertThat(map.get("cluster").toString())
                 .isEqualTo("{name=offload, bind=127.0.0.1:5701, members=[], heartbeatTimeout=5s}");
         assertThat(map.get("workers")).asInstanceOf(InstanceOfAssertFactories.MAP)
@@ -55,6 +56,7 @@ class RoundTripTest {
                 .completion("direct").transport("pipe").maxFrameBytes(1500).shmDir(Path.of("/tmp/my shm: dir"))
                 .shmSpin(Duration.ofMillis(10)).clusterName("a.b-c_d").clusterBind("[::1]:5702")
                 .clusterMembers(List.of("[::1]:5701", "[::1]:5702", "host-a.example:5701")).clusterHeartbeatTimeout(Duration.ofHours(1))
+                .journalDir(Path.of("/var/lib/offload/journal")).journalFlush("sync").journalResultTtl(Duration.ofMinutes(90))
                 .handler("fib", "dev.offload.service.demo.Fibonacci")
                 .handler("a.b-c_d", "x.Y$Z")
                 .build();

@@ -45,6 +45,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
     // discarded) and the body so far when it comes in several pieces.
     private long seq = NONE;
     private Routes.Route job;
+    /** The job asked for {@code Prefer: respond-async}; its Idempotency-Key, if any (see {@link AsyncEndpoints}). */
+    private boolean async;
+    private String idempotencyKey;
     private ByteBuf body;
     /** No request after the current one is read: the connection closes after its answers. */
     private boolean stopped;
@@ -157,19 +160,23 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
         seq = answers.reserve(flags);
         stopped = !keepAlive;
         Routes.Route route = endpoints.routes().resolve(request.method(), request.uri());
+        long s = seq;
+        AsyncEndpoints.Reply reply = (status, json, headers) -> answers.answer(s, status, HttpAnswer.JSON, json, headers);
         switch (route.kind()) {
             case JOB -> startJob(request, route);
-            case HEALTH, STATS -> {
-                long s = seq;
-                endpoints.readStats(route.kind() == Routes.Kind.HEALTH, ctx.executor(),
-                        (status, json) -> answers.answer(s, status, HttpAnswer.JSON, json, Map.of()));
-            }
+            case JOB_STATUS -> endpoints.async().status(route.jobId(), reply);
+            case JOB_CANCEL -> endpoints.async().cancel(route.jobId(), ctx.executor(), reply);
+            case DEAD_LETTERS -> endpoints.async().deadLetters(ctx.executor(), reply);
+            case HEALTH, STATS -> endpoints.readStats(route.kind() == Routes.Kind.HEALTH, ctx.executor(),
+                    (status, json) -> answers.answer(s, status, HttpAnswer.JSON, json, Map.of()));
             case ERROR -> answers.error(seq, route.error());
         }
     }
 
     private void startJob(HttpRequest request, Routes.Route route) {
         job = route;
+        async = AsyncEndpoints.prefersAsync(request.headers());
+        idempotencyKey = request.headers().get(AsyncEndpoints.IDEMPOTENCY_KEY);
         if (HttpUtil.getContentLength(request, -1L) > endpoints.maxBodyBytes()) {
             refuse(HttpError.tooLarge(endpoints.maxBodyBytes(), "the request body")); // refused unread
             return;
@@ -209,6 +216,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
         if (last) {
             deadline.requestRead(decoder.holdsNextRequest());
             job = null;
+            async = false;
+            idempotencyKey = null;
             seq = NONE;
         }
     }
@@ -219,6 +228,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
         HttpError missing = BadInput.checkPresent(route.handler(), bytes);
         if (missing != null) {
             answers.error(s, missing);
+            return;
+        }
+        if (async || idempotencyKey != null) {
+            endpoints.async().accept(route.handler(), bytes, async, idempotencyKey, ctx.executor(),
+                    (status, json, headers) -> answers.answer(s, status, HttpAnswer.JSON, json, headers));
             return;
         }
         CompletableFuture<byte[]> future = endpoints.submit(route, bytes, options);
@@ -262,6 +276,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
         }
         dropBody();
         job = null;
+        async = false;
+        idempotencyKey = null;
         seq = NONE;
         stopped = true;
         deadline.stopReading();

@@ -1,7 +1,10 @@
 package dev.offload.service;
 
+import dev.offload.cluster.ClusterPool;
 import dev.offload.config.PoolConfig;
-import dev.offload.pool.WorkerPool;
+import dev.offload.service.async.AsyncJobs;
+import dev.offload.service.async.AsyncSettings;
+import dev.offload.service.async.JournalUnusableException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -20,9 +23,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP front door of a worker pool, on Netty: {@code --io-threads} event loops that never wait
- * for a worker ({@link EventLoops}), and the {@link SideThread} for what may wait. Owns the pool,
- * the loops, the listening socket and the side thread; {@link #close} releases all four. Started
- * and closed by one thread.
+ * for a worker ({@link EventLoops}), and the {@link SideThread} for what may wait. The pool is a
+ * {@link ClusterPool}: this host's workers, and those of the other hosts when {@code cluster.members}
+ * is set (with it empty, no cluster member starts). Owns the pool, the loops, the listening socket
+ * and the side thread; {@link #close} releases all four. Started and closed by one thread.
  */
 final class OffloadServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OffloadServer.class);
@@ -37,13 +41,14 @@ final class OffloadServer implements AutoCloseable {
     private final SideThread side;
     private final Channel listener;
     private final Connections connections;
-    private final WorkerPool pool;
+    private final ClusterPool pool;
+    private final AsyncJobs async;
     private final Gate jobs = new Gate();
     private final CompletableFuture<Void> refusing = new CompletableFuture<>();
     private boolean closed;
 
     private OffloadServer(PoolConfig config, HandlerCatalog catalog, EventLoops loops, SideThread side, Channel listener,
-                          Connections connections, WorkerPool pool) {
+                          Connections connections, ClusterPool pool, AsyncJobs async) {
         this.config = config;
         this.catalog = catalog;
         this.loops = loops;
@@ -51,6 +56,7 @@ final class OffloadServer implements AutoCloseable {
         this.listener = listener;
         this.connections = connections;
         this.pool = pool;
+        this.async = async;
     }
 
     /** {@link #start(PoolConfig, String, int, HttpLimits)} with {@link HttpLimits#defaults()}. */
@@ -59,12 +65,14 @@ final class OffloadServer implements AutoCloseable {
     }
 
     /**
-     * Checks the handlers, binds the port, starts the pool and begins serving, in that order, so
-     * that a bad handler or a busy port fails before any worker is forked.
+     * Checks the handlers, binds the port, recovers the asynchronous jobs from the journal, starts
+     * the pool (and joins the cluster, if one is configured) and begins serving, in that order, so
+     * that a bad handler, a busy port or an unusable journal fails before any worker is forked.
      *
      * @param port 0 for any free port ({@link #port()} tells which)
-     * @throws InvalidHandlerException when a configured handler cannot be served
-     * @throws IOException             when the address cannot be bound ({@link BindException})
+     * @throws InvalidHandlerException  when a configured handler cannot be served
+     * @throws IOException              when the address cannot be bound ({@link BindException})
+     * @throws JournalUnusableException when {@code journal.dir} cannot be used
      * @throws dev.offload.pool.OffloadException when the pool cannot start; nothing is left running
      */
     static OffloadServer start(PoolConfig config, String host, int port, HttpLimits limits) throws IOException {
@@ -73,16 +81,25 @@ final class OffloadServer implements AutoCloseable {
         SideThread side = new SideThread();
         Connections connections = new Connections(limits);
         Channel listener = null;
+        AsyncJobs async = null;
         try {
             listener = bind(loops, connections, host, port);
-            WorkerPool pool = WorkerPool.start(config);
-            OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, pool);
-            connections.serve(new Endpoints(new Routes(catalog), pool, server.jobs, side, config.maxFrameBytes()));
+            JobFailures failures = new JobFailures(side);
+            async = AsyncJobs.start(AsyncSettings.of(config), (name, failure) -> failures.json(catalog.get(name), failure));
+            ClusterPool pool = ClusterPool.join(config);
+            boolean clustered = !config.clusterMembers().isEmpty();
+            async.runOn(pool::submitJson, () -> clustered ? pool.stats().members().size() : 1);
+            OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, pool, async);
+            connections.serve(new Endpoints(new Routes(catalog), pool, clustered, server.jobs, side, config.maxFrameBytes(),
+                    failures, new AsyncEndpoints(async, server.jobs, catalog, config.journalResultTtl())));
             listener.config().setAutoRead(true); // accepting starts now
             return server;
         } catch (IOException | RuntimeException | Error e) {
             if (listener != null) {
                 listener.close().awaitUninterruptibly();
+            }
+            if (async != null) {
+                async.close();
             }
             loops.close();
             side.close();
@@ -130,9 +147,11 @@ final class OffloadServer implements AutoCloseable {
 
     /** The one line {@code offload serve} prints once it serves. */
     String banner() {
-        String transport = pool.stats().transport();
+        String transport = pool.stats().local().transport();
+        String cluster = config.clusterMembers().isEmpty() ? ""
+                : "; cluster '" + config.clusterName() + "' as " + config.clusterBind();
         return "offload serving on " + url() + " (workers " + config.minWorkers() + ".." + config.maxWorkers()
-                + " over " + transport + "; handlers: "
+                + " over " + transport + cluster + "; handlers: "
                 + (catalog.names().isEmpty() ? "none" : String.join(", ", catalog.names())) + ")";
     }
 
@@ -141,7 +160,7 @@ final class OffloadServer implements AutoCloseable {
         return loops.kind();
     }
 
-    WorkerPool pool() {
+    ClusterPool pool() {
         return pool;
     }
 
@@ -160,7 +179,8 @@ final class OffloadServer implements AutoCloseable {
      * Stops accepting jobs (new ones get 503), waits up to {@code grace} for the answers owed, then
      * cancels what is left, closes the listener and each connection once its answers are written,
      * and shuts the pool down within what is left of the grace before killing its workers.
-     * Idempotent; call from one thread.
+     * Asynchronous jobs still queued stay in the journal, as do those the pool could not finish in
+     * time (they count as not begun): they run after the next start. Idempotent; call from one thread.
      */
     void close(Duration grace) {
         if (closed) {
@@ -170,6 +190,7 @@ final class OffloadServer implements AutoCloseable {
         long deadline = System.nanoTime() + grace.toNanos();
         try {
             jobs.close();
+            async.stopAccepting();
             refusing.complete(null);
             if (!jobs.awaitEmpty(grace)) {
                 LOG.warn("{} job(s) still running after {} ms; cancelling them", jobs.size(), grace.toMillis());
@@ -190,6 +211,7 @@ final class OffloadServer implements AutoCloseable {
             LOG.warn("stopping the server: {}", e.toString());
         } finally {
             listener.close().awaitUninterruptibly();
+            async.close(); // before the pool kills what is left, so that those kills are not journaled as failures
             loops.close();
             side.close();
             pool.close();

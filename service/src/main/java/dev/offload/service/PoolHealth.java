@@ -1,17 +1,18 @@
 package dev.offload.service;
 
 import dev.offload.pool.PoolStats;
-import dev.offload.pool.WorkerPool;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The {@code /health} answer: 200 {@code "ok"}, or 503 {@code "crash-loop"} while workers cannot be
- * started. Reading it ({@code WorkerPool.stats()}) is for the side thread, and a poll that waits for
+ * started; of this host's pool, whatever the other hosts of a cluster do. Reading it (the pool's
+ * {@code stats()}) is for the side thread, and a poll that waits for
  * that thread waits for the scheduler too; so the last answer is kept, and a poll that finds it at
  * most {@value #MAX_AGE_MS} ms old is answered on its event loop at once (from
  * {@value #REFRESH_AGE_MS} ms on, a newer one is read meanwhile). A poll after a quiet spell waits
@@ -25,12 +26,13 @@ final class PoolHealth {
     private record Answer(long readAt, int status, byte[] json) {
     }
 
-    private final WorkerPool pool;
+    private final Supplier<PoolStats> pool;
     private final Executor side;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile Answer kept;
 
-    PoolHealth(WorkerPool pool, Executor side) {
+    /** @param pool reads this host's pool stats; called on {@code side} only */
+    PoolHealth(Supplier<PoolStats> pool, Executor side) {
         this.pool = pool;
         this.side = side;
     }
@@ -43,7 +45,7 @@ final class PoolHealth {
             return;
         }
         side.execute(() -> {
-            Answer fresh = store(pool.stats());
+            Answer fresh = store(pool.get());
             try {
                 loop.execute(() -> reply.answer(fresh.status(), fresh.json()));
             } catch (RejectedExecutionException stopping) {
@@ -82,7 +84,7 @@ final class PoolHealth {
             try {
                 side.execute(() -> {
                     try {
-                        store(pool.stats());
+                        store(pool.get());
                     } finally {
                         refreshing.set(false);
                     }

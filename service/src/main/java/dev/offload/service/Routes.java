@@ -1,5 +1,6 @@
 package dev.offload.service;
 
+import dev.offload.service.async.AsyncJobs;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
@@ -7,27 +8,39 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What a request line asks for: {@code POST /jobs/{name}}, {@code GET /health}, {@code GET /stats},
- * or an error (404 unknown path or handler, 405 wrong method). Immutable; shared by every
- * connection. The routes of the configured handlers are built once, so that resolving a job
- * request allocates nothing.
+ * What a request line asks for: {@code POST /jobs/{name}}, {@code GET} or {@code DELETE}
+ * {@code /jobs/id/{id}} (an asynchronous job), {@code GET /dead-letters}, {@code GET /health},
+ * {@code GET /stats}, or an error (404 unknown path or handler, 405 wrong method, 400 a malformed
+ * job id). Immutable; shared by every connection. The routes of the configured handlers are built
+ * once, so that resolving a job request allocates nothing.
  */
 final class Routes {
     static final String JOBS = "/jobs/";
+    /** Where an asynchronous job is found: this, then its id. A handler named {@code id} keeps {@code /jobs/id}. */
+    static final String JOB_IDS = "/jobs/id/";
+    static final String DEAD_LETTERS = "/dead-letters";
     static final String HEALTH = "/health";
     static final String STATS = "/stats";
 
-    enum Kind { JOB, HEALTH, STATS, ERROR }
+    enum Kind { JOB, JOB_STATUS, JOB_CANCEL, DEAD_LETTERS, HEALTH, STATS, ERROR }
 
-    /** A resolved request: the handler of a job (and the Content-Type of its results), or the error to answer. */
-    record Route(Kind kind, HandlerCatalog.Entry handler, byte[] resultType, HttpError error) {
+    /**
+     * A resolved request: the handler of a job (and the Content-Type of its results), an
+     * asynchronous job's id, or the error to answer.
+     */
+    record Route(Kind kind, HandlerCatalog.Entry handler, byte[] resultType, String jobId, HttpError error) {
+        private static Route of(Kind kind) {
+            return new Route(kind, null, null, null, null);
+        }
+
         private static Route error(HttpError error) {
-            return new Route(Kind.ERROR, null, null, error);
+            return new Route(Kind.ERROR, null, null, null, error);
         }
     }
 
-    private static final Route HEALTH_ROUTE = new Route(Kind.HEALTH, null, null, null);
-    private static final Route STATS_ROUTE = new Route(Kind.STATS, null, null, null);
+    private static final Route HEALTH_ROUTE = Route.of(Kind.HEALTH);
+    private static final Route STATS_ROUTE = Route.of(Kind.STATS);
+    private static final Route DEAD_LETTERS_ROUTE = Route.of(Kind.DEAD_LETTERS);
 
     private final HandlerCatalog catalog;
     private final Map<String, Route> jobs = new HashMap<>();
@@ -37,7 +50,7 @@ final class Routes {
         for (String name : catalog.names()) {
             HandlerCatalog.Entry handler = catalog.get(name);
             byte[] type = handler.output().getRawClass() == byte[].class ? HttpAnswer.BYTES : HttpAnswer.JSON;
-            jobs.put(JOBS + name, new Route(Kind.JOB, handler, type, null));
+            jobs.put(JOBS + name, new Route(Kind.JOB, handler, type, null, null));
         }
     }
 
@@ -47,16 +60,32 @@ final class Routes {
         if (job != null) {
             return method == HttpMethod.POST ? job : Route.error(HttpError.methodNotAllowed(method.name(), path, "POST"));
         }
+        if (path.startsWith(JOB_IDS)) {
+            return asyncJob(method, path);
+        }
         if (path.startsWith(JOBS)) {
             return Route.error(HttpError.unknownHandler(path.substring(JOBS.length()), catalog.names()));
         }
-        if (path.equals(HEALTH) || path.equals(STATS)) {
+        if (path.equals(HEALTH) || path.equals(STATS) || path.equals(DEAD_LETTERS)) {
             if (method != HttpMethod.GET) {
                 return Route.error(HttpError.methodNotAllowed(method.name(), path, "GET"));
             }
-            return path.equals(HEALTH) ? HEALTH_ROUTE : STATS_ROUTE;
+            return path.equals(HEALTH) ? HEALTH_ROUTE : path.equals(STATS) ? STATS_ROUTE : DEAD_LETTERS_ROUTE;
         }
-        return Route.error(HttpError.notFound("nothing at " + path + "; try POST /jobs/{name}, GET /health or GET /stats"));
+        return Route.error(HttpError.notFound("nothing at " + path
+                + "; try POST /jobs/{name}, GET /jobs/id/{id}, GET /dead-letters, GET /health or GET /stats"));
+    }
+
+    private static Route asyncJob(HttpMethod method, String path) {
+        if (method != HttpMethod.GET && method != HttpMethod.DELETE) {
+            return Route.error(HttpError.methodNotAllowed(method.name(), path, "GET, DELETE"));
+        }
+        String id = path.substring(JOB_IDS.length());
+        if (!AsyncJobs.isJobId(id)) {
+            return Route.error(HttpError.badRequest("'" + id + "' is not a job id: an id is the 22 characters"
+                    + " (A-Z, a-z, 0-9, - and _) after " + JOB_IDS + " in the Location of a 202 answer"));
+        }
+        return new Route(method == HttpMethod.GET ? Kind.JOB_STATUS : Kind.JOB_CANCEL, null, null, id, null);
     }
 
     /** The decoded path of a request target, without its query; an absolute-form target loses its scheme and host. */

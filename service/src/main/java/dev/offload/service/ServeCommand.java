@@ -3,6 +3,7 @@ package dev.offload.service;
 import dev.offload.config.ConfigException;
 import dev.offload.config.PoolConfig;
 import dev.offload.pool.OffloadException;
+import dev.offload.service.async.JournalUnusableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -21,12 +22,16 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Serves the configured handlers over HTTP until SIGTERM or Ctrl-C.",
-            "  POST /jobs/{name}  runs handler {name} on the JSON body, answers its result",
+            "  POST /jobs/{name}  runs handler {name} on the JSON body, answers its result;",
+            "                     with Prefer: respond-async, answers 202 and Location: /jobs/id/{id} at once",
+            "  GET  /jobs/id/{id} an asynchronous job: 202 while pending, 200 with its result or error",
+            "  DELETE /jobs/id/{id} cancels it;  GET /dead-letters  the failed ones",
             "  GET  /health       answers at once: status, workers, busy, queued",
-            "  GET  /stats        the pool's counters and latencies",
+            "  GET  /stats        the pool's counters and latencies (and the cluster's hosts)",
+            "With a cluster section in the config, joins the cluster and runs jobs on any host.",
             "Without --config: built-in defaults and the demo handlers fib, sleep, sha256."},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:stopped by SIGTERM or SIGINT", "1:cannot listen or start the workers",
+        exitCodeList = {"0:stopped by SIGTERM or SIGINT", "1:cannot listen, use the journal or start the workers",
             "2:invalid config, handler or option"})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
@@ -39,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String host;
+
+    @Option(names = "--journal", paramLabel = "DIR",
+            description = "journal the asynchronous jobs in DIR, so that they survive a crash (journal.dir; default: none, kept in memory)")
+    Path journal;
 
     @Option(names = "--io-threads", defaultValue = "1", paramLabel = "N", description = "event-loop threads (default: ${DEFAULT-VALUE})")
     int ioThreads;
@@ -82,6 +91,9 @@ final class ServeCommand implements Callable<Integer> {
         PoolConfig config;
         try {
             config = ServiceConfig.load(configFile);
+            if (journal != null) {
+                config = config.toBuilder().journalDir(journal).build();
+            }
         } catch (ConfigException e) {
             err.println("offload: " + e.getMessage());
             return 2;
@@ -101,7 +113,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("offload: cannot listen on " + host + ":" + port + ": " + e.getMessage());
             return 1;
-        } catch (OffloadException e) {
+        } catch (JournalUnusableException | OffloadException e) {
             err.println("offload: " + e.getMessage());
             return 1;
         }

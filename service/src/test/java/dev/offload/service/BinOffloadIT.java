@@ -7,15 +7,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,9 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(NoLeftovers.class)
 @Timeout(90)
 class BinOffloadIT {
-    private static final Path REPO = Path.of("").toAbsolutePath().getParent();
-    private static final Path SCRIPT = REPO.resolve("bin/offload");
-    private static final Pattern BANNER = Pattern.compile("offload serving on http://127\\.0\\.0\\.1:(\\d+) .*");
+    private static final Path REPO = ServeProcess.REPO;
+    private static final Path SCRIPT = ServeProcess.SCRIPT;
 
     @TempDir
     Path dir;
@@ -80,24 +77,24 @@ class BinOffloadIT {
     @Test
     void shouldServeUntilSigtermAndThenExitZero() throws Exception {
         Path config = Files.writeString(dir.resolve("offload.yaml"), TestConfigs.oneWorkerYaml());
-        Process process = new ProcessBuilder(SCRIPT.toString(), "serve", "--config", config.toString(), "--port", "0")
-                .directory(dir.toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String banner = out.readLine();
-            Matcher m = BANNER.matcher(String.valueOf(banner));
-            assertThat(m.matches()).as("banner: " + banner + "\n" + Files.readString(dir.resolve("stderr.txt"))).isTrue();
+        try (ServeProcess serve = ServeProcess.start(dir, "serve", Map.of(), Duration.ofSeconds(60), "--config", config.toString())) {
+            assertThat(serve.http().post("/jobs/fib", "{\"n\": 25}").json()).containsEntry("value", 75025);
 
-            try (Http http = new Http("http://127.0.0.1:" + m.group(1))) {
-                assertThat(http.post("/jobs/fib", "{\"n\": 25}").json()).containsEntry("value", 75025);
-            }
-            process.destroy(); // SIGTERM
+            assertThat(serve.stop(Duration.ofSeconds(60))).as(serve.stderrText()).isZero(); // SIGTERM
+            assertThat(NoLeftovers.shmLeftovers(serve.pid())).isEmpty();
+        }
+    }
 
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(process.exitValue()).as(Files.readString(dir.resolve("stderr.txt"))).isZero();
-            assertThat(NoLeftovers.shmLeftovers(process.pid())).isEmpty();
-        } finally {
-            process.destroyForcibly();
+    @Test
+    void shouldStartTheServiceWithEveryJvmFlagOfTheParentPom() throws Exception {
+        String flags = System.getProperty("offloadtest.jvmFlags");
+        assertThat(flags).as("offloadtest.jvmFlags (set by service/pom.xml)").isNotBlank();
+        Path config = Files.writeString(dir.resolve("offload.yaml"), TestConfigs.oneWorkerYaml());
+        try (ServeProcess serve = ServeProcess.start(dir, "serve", Map.of(), Duration.ofSeconds(60), "--config", config.toString())) {
+            List<String> commandLine = List.of(Files.readString(Path.of("/proc", Long.toString(serve.pid()), "cmdline"))
+                    .split("\0"));
+
+            assertThat(commandLine).containsAll(List.of(flags.trim().split("\\s+")));
         }
     }
 }

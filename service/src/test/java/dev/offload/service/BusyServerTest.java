@@ -72,6 +72,7 @@ class BusyServerTest {
         assertThat(stats).containsKeys("transport", "workers", "busy", "queued", "completed", "failed", "rejected",
                 "restarts", "crashes", "timeouts", "cancelled", "crashLoop", "queueWait", "runTime", "endToEnd");
         assertThat(stats.get("transport")).isIn("shm", "pipe");
+        assertThat(stats).as("no cluster configured").doesNotContainKey("cluster");
         assertThat(stats).containsEntry("workers", 1).containsEntry("completed", 1).containsEntry("failed", 0);
         @SuppressWarnings("unchecked")
         Map<String, Object> endToEnd = (Map<String, Object>) stats.get("endToEnd");

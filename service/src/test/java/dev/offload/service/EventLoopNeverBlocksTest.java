@@ -6,10 +6,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.blockhound.BlockHound;
 import reactor.blockhound.integration.BlockHoundIntegration;
 
 import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,9 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * BlockHound watches the event-loop threads while clients load every path of the server: jobs,
- * results, errors of each kind, pipelining, /health and /stats, slow clients timed out, a
- * connection over the limit, and a close that cancels a running job. Any park, sleep, wait or
- * blocking I/O on a loop is recorded with its stack, and the test fails listing them.
+ * results, errors of each kind, pipelining, /health and /stats, asynchronous jobs (accepted,
+ * journaled with {@code journal.flush: sync}, read, cancelled, repeated with a key, the dead
+ * letters), slow clients timed out, a connection over the limit, and a close that cancels a
+ * running job. Any park, sleep, wait or blocking I/O on a loop is recorded with its stack, and the
+ * test fails listing them.
  */
 @ExtendWith(NoLeftovers.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -40,6 +45,9 @@ class EventLoopNeverBlocksTest {
 
     @RegisterExtension
     final ServerUnderTest underTest = new ServerUnderTest();
+
+    @TempDir
+    Path journal;
 
     @BeforeAll
     static void installBlockHound() {
@@ -56,7 +64,7 @@ class EventLoopNeverBlocksTest {
 
     @Test
     void shouldNeverBlockAnEventLoopUnderLoad() throws Exception {
-        underTest.start(TestConfigs.oneWorker().maxWorkers(2).queueCapacity(64),
+        underTest.start(TestConfigs.oneWorker().maxWorkers(2).queueCapacity(64).journalDir(journal).journalFlush("sync"),
                 new HttpLimits(2, 40, 4096, Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofSeconds(30)));
         // Loading a class reads the jar (blocking I/O) the first time a path runs: not what is checked here.
         everyPathOnce();
@@ -72,7 +80,7 @@ class EventLoopNeverBlocksTest {
                     try (RawHttp connection = new RawHttp(underTest.server().url())) {
                         while (System.nanoTime() < end) {
                             mixedRequests(connection);
-                            answered.addAndGet(6);
+                            answered.addAndGet(10);
                         }
                     }
                     return null;
@@ -103,8 +111,13 @@ class EventLoopNeverBlocksTest {
         assertThat(BLOCKING_CALLS).as("blocking calls on an event loop").isEmpty();
     }
 
-    /** Six answers on one keep-alive connection, three of them pipelined. */
+    /** Ten answers on one keep-alive connection, six of them pipelined. */
     private static void mixedRequests(RawHttp connection) throws IOException {
+        String location = connection.send(RawHttp.postAsync("/jobs/fib", "{\"n\": 12}")).read().header("Location");
+        connection.send(RawHttp.get(location) + RawHttp.delete(location) + RawHttp.get("/dead-letters"));
+        assertThat(connection.read().status()).isIn(200, 202);
+        assertThat(connection.read().status()).isIn(200, 409);
+        assertThat(connection.read().status()).isEqualTo(200);
         assertThat(connection.send(RawHttp.post("/jobs/fib", "{\"n\": 15}")).read().json()).containsEntry("value", 610);
         assertThat(connection.send(RawHttp.get("/health")).read().status()).isEqualTo(200);
         assertThat(connection.send(RawHttp.post("/jobs/fib", "{\"n\": 1, \"m\": 2}")).read().status()).isEqualTo(400);
@@ -124,6 +137,14 @@ class EventLoopNeverBlocksTest {
         assertThat(http.post("/jobs/boom", "{\"message\": \"x\"}").status()).isEqualTo(500);
         assertThat(http.post("/jobs/sha256", "{\"text\": \"" + "x".repeat(200_000) + "\"}").status()).isEqualTo(200);
         assertThat(http.get("/stats").status()).isEqualTo(200);
+        HttpRequest async = http.request("/jobs/sleep").header("Prefer", "respond-async").header("Idempotency-Key",
+                "k-" + System.nanoTime()).POST(HttpRequest.BodyPublishers.ofString("{\"ms\": 1}")).build();
+        String location = http.send(async).header("Location");
+        assertThat(http.send(async).header("Location")).isEqualTo(location);
+        assertThat(http.get(location).status()).isIn(200, 202);
+        assertThat(http.get("/jobs/id/nope").status()).isEqualTo(400);
+        assertThat(http.send("DELETE", "/jobs/id/AAAAAAAAAAAAAAAAAAAAAA", HttpRequest.BodyPublishers.noBody()).status())
+                .isEqualTo(404);
         try (RawHttp slow = new RawHttp(underTest.server().url())) {
             assertThat(slow.send("POST /jobs/fib HTTP/1.1\r\nContent-Length: 50\r\n\r\n{").read().status()).isEqualTo(408);
         }

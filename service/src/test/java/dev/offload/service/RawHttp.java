@@ -49,6 +49,15 @@ final class RawHttp implements AutoCloseable {
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
     }
 
+    /** A POST that asks for an asynchronous job ({@code Prefer: respond-async}). */
+    static String postAsync(String path, String body) {
+        return post(path, body).replaceFirst("\r\n\r\n", "\r\nPrefer: respond-async\r\n\r\n");
+    }
+
+    static String delete(String path) {
+        return "DELETE " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
+    }
+
     RawHttp send(String text) throws IOException {
         socket.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         socket.getOutputStream().flush();

@@ -56,6 +56,18 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldExitOneSayingWhyTheJournalDirectoryCannotBeUsed() throws IOException {
+        Path config = Files.writeString(dir.resolve("offload.yaml"), TestConfigs.oneWorkerYaml());
+        Path notADirectory = Files.writeString(dir.resolve("journal"), "x");
+
+        Cli.Run run = Cli.run("serve", "--config", config.toString(), "--port", "0", "--journal", notADirectory.toString());
+
+        assertThat(run.status()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("offload: cannot use journal.dir " + notADirectory + ": it is not a directory\n");
+        assertThat(NoLeftovers.liveWorkers()).isEmpty();
+    }
+
+    @Test
     void shouldExitTwoNamingTheHttpOptionThatIsOutOfRange() {
         assertThat(Cli.run("serve", "--io-threads", "0").err()).contains("--io-threads must be between 1 and 256 (got 0)");
         assertThat(Cli.run("serve", "--max-connections", "0").err()).contains("--max-connections must be at least 1 (got 0)");

@@ -19,7 +19,11 @@ final class ServerUnderTest implements AfterEachCallback {
         start(config, HttpLimits.defaults());
     }
 
+    /** Starts a server; one started before (and closed by the test, to restart on the same journal) is forgotten. */
     void start(PoolConfigBuilder config, HttpLimits limits) throws IOException {
+        if (http != null) {
+            http.close();
+        }
         server = OffloadServer.start(config.build(), "127.0.0.1", 0, limits);
         http = new Http(server.url());
     }

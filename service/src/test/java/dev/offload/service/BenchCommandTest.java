@@ -1,6 +1,7 @@
 package dev.offload.service;
 
 import dev.offload.pool.NoLeftovers;
+import dev.offload.service.bench.BenchPageTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,37 @@ class BenchCommandTest {
         assertThat(pipe.has("latencyMicros")).isFalse();
         assertThat(pipe.has("jobsPerSecond")).isFalse();
         assertThat(pipe.has("largePayloadMicros")).isFalse();
+    }
+
+    @Test
+    void shouldWriteASelfContainedPageWithEveryCaseAndOnePercentileFilePerCase() throws IOException {
+        Path page = dir.resolve("bench.html");
+        Path hgrm = dir.resolve("hgrm");
+
+        Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--jobs", "100", "--warmup", "20",
+                "--workers", "1", "--large-payload", "100000", "--large-jobs", "10", "--large-warmup", "2",
+                "--html", page.toString(), "--hgrm", hgrm.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        String html = Files.readString(page);
+        BenchPageTest.assertSelfContained(html);
+        assertThat(html).contains("<title>pipe round trip</title>", "<title>pipe callback</title>",
+                "<title>pipe 100000 bytes</title>").containsPattern("[0-9,]+ jobs/s");
+        try (var files = Files.list(hgrm)) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("pipe-roundtrip.hgrm", "pipe-callback.hgrm", "pipe-large.hgrm");
+        }
+        assertThat(Files.readString(hgrm.resolve("pipe-roundtrip.hgrm")))
+                .contains("Value     Percentile TotalCount 1/(1-Percentile)").containsPattern("Total count += +100]");
+        assertThat(run.err()).contains("bench: wrote " + page);
+    }
+
+    @Test
+    void shouldRefuseAPageInADirectoryThatDoesNotExistBeforeMeasuring() {
+        Cli.Run run = Cli.run("bench", "--html", dir.resolve("missing/bench.html").toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("--html must name a file in an existing directory").doesNotContain("bench pipe:");
     }
 
     @Test

@@ -8,8 +8,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -31,6 +34,7 @@ import java.util.concurrent.Callable;
             "OFFLOAD_* (e.g. OFFLOAD_JOBS_COMPLETION=direct)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:measured (a transport that could not start is reported, not an error)",
+            "1:measured, but the --html page or the --hgrm files could not be written",
             "2:invalid option, config or override"})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -80,6 +84,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON document instead of a table")
     boolean json;
 
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "also write a self-contained HTML page: each case's latency by percentile, and the throughput")
+    Path htmlFile;
+
+    @Option(names = "--hgrm", paramLabel = "DIR",
+            description = "also write each case's HdrHistogram percentile distribution (µs) to DIR/<transport>-<case>.hgrm")
+    Path hgrmDir;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "pool settings (heap, JVM args, spin...) from a config file; its handlers are ignored")
     Path configFile;
@@ -102,6 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (settings.runs(BenchCase.large)) {
             atMostFrameLimit("--large-payload", largePayloadBytes, base);
         }
+        writableOutputs();
         quietPoolLogs();
         TransportBench bench = new TransportBench(base, settings, line -> {
             err.println("bench " + line + "...");
@@ -115,7 +128,45 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? report.json() : report.table());
         out.flush();
-        return 0;
+        return writeFiles(settings, results, err);
+    }
+
+    /** Before measuring: an output that cannot be written should not cost a whole run to find out. */
+    private void writableOutputs() {
+        if (htmlFile != null) {
+            Path parent = htmlFile.toAbsolutePath().getParent();
+            if (Files.isDirectory(htmlFile) || parent == null || !Files.isDirectory(parent)) {
+                throw new ParameterException(spec.commandLine(), "--html must name a file in an existing directory (got "
+                        + htmlFile + ")");
+            }
+        }
+        if (hgrmDir != null) {
+            try {
+                Files.createDirectories(hgrmDir);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "--hgrm: cannot create the directory " + hgrmDir + ": " + e);
+            }
+        }
+    }
+
+    private int writeFiles(BenchSettings settings, List<BenchResult> results, PrintWriter err) {
+        try {
+            if (htmlFile != null) {
+                Files.writeString(htmlFile, new BenchPage(settings, results, Instant.now()).html());
+                err.println("bench: wrote " + htmlFile);
+            }
+            if (hgrmDir != null) {
+                for (Path file : HgrmFiles.write(hgrmDir, LatencySeries.of(settings, results))) {
+                    err.println("bench: wrote " + file);
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            err.println("offload: the results were printed, but not all files were written: " + e);
+            return 1;
+        } finally {
+            err.flush();
+        }
     }
 
     private BenchSettings settings() {

@@ -132,7 +132,7 @@ final class BenchReport {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
-    private static String size(int bytes) {
+    static String size(int bytes) {
         return bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 }

@@ -1,7 +1,12 @@
 package dev.offload.service.bench;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import org.HdrHistogram.Histogram;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * The outcome for one transport, or why it could not be measured. A case that was not run has a
@@ -14,10 +19,16 @@ import org.HdrHistogram.Histogram;
  * @param jobsPerSecond      throughput with many jobs in flight
  * @param callbackMicros     round trips chained through completion callbacks on a single-thread executor
  * @param largePayloadMicros round trips of the large payload, the caller blocked in {@code join()}
+ * @param histograms         each latency case's round trips in nanoseconds, for the page and the
+ *                           .hgrm files; not in the JSON (the percentiles above are)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record BenchResult(String transport, boolean available, String reason, Latency latencyMicros, Long jobsPerSecond,
-                   Latency callbackMicros, Latency largePayloadMicros) {
+                   Latency callbackMicros, Latency largePayloadMicros, @JsonIgnore Map<BenchCase, Histogram> histograms) {
+
+    BenchResult {
+        histograms = histograms.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(histograms));
+    }
 
     /** Percentiles of a round trip, in microseconds. */
     record Latency(long count, double p50, double p90, double p99, double p999, double max) {
@@ -31,11 +42,18 @@ record BenchResult(String transport, boolean available, String reason, Latency l
         }
     }
 
-    static BenchResult measured(String transport, Latency latency, Long jobsPerSecond, Latency callback, Latency largePayload) {
-        return new BenchResult(transport, true, null, latency, jobsPerSecond, callback, largePayload);
+    /** {@code histograms}: nanoseconds, by latency case; a case not run is not there. */
+    static BenchResult measured(String transport, Map<BenchCase, Histogram> histograms, Long jobsPerSecond) {
+        return new BenchResult(transport, true, null, latency(histograms, BenchCase.roundtrip), jobsPerSecond,
+                latency(histograms, BenchCase.callback), latency(histograms, BenchCase.large), histograms);
     }
 
     static BenchResult unavailable(String transport, String reason) {
-        return new BenchResult(transport, false, reason, null, null, null, null);
+        return new BenchResult(transport, false, reason, null, null, null, null, Map.of());
+    }
+
+    private static Latency latency(Map<BenchCase, Histogram> histograms, BenchCase benchCase) {
+        Histogram h = histograms.get(benchCase);
+        return h == null ? null : Latency.fromNanos(h);
     }
 }

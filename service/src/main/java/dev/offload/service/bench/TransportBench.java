@@ -5,6 +5,8 @@ import dev.offload.pool.OffloadException;
 import dev.offload.pool.WorkerPool;
 import org.HdrHistogram.Histogram;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -42,29 +44,26 @@ final class TransportBench {
 
     BenchResult run(String transport) throws InterruptedException {
         try {
-            BenchResult.Latency roundTrip = null;
-            BenchResult.Latency callback = null;
-            BenchResult.Latency large = null;
+            Map<BenchCase, Histogram> histograms = new EnumMap<>(BenchCase.class);
             if (settings.needsOneWorkerPool()) {
                 PoolConfig config = base.toBuilder().transport(transport).minWorkers(1).maxWorkers(1).build();
                 progress.accept(transport + ": starting 1 worker for round trips");
                 try (WorkerPool pool = WorkerPool.start(config)) {
                     if (settings.runs(BenchCase.roundtrip)) {
-                        roundTrip = blocking(pool, transport, payload, settings.warmup(), settings.jobs());
+                        histograms.put(BenchCase.roundtrip, blocking(pool, transport, payload, settings.warmup(), settings.jobs()));
                     }
                     if (settings.runs(BenchCase.callback)) {
                         progress.accept(transport + ": " + settings.warmup() + " warm-up and " + settings.jobs()
                                 + " measured round trips submitted from the completion callback");
-                        callback = BenchResult.Latency.fromNanos(
-                                CallbackRoundTrips.measure(pool, payload, settings.warmup(), settings.jobs()));
+                        histograms.put(BenchCase.callback, CallbackRoundTrips.measure(pool, payload, settings.warmup(), settings.jobs()));
                     }
                     if (settings.runs(BenchCase.large)) {
-                        large = blocking(pool, transport, largePayload, settings.largeWarmup(), settings.largeJobs());
+                        histograms.put(BenchCase.large, blocking(pool, transport, largePayload, settings.largeWarmup(), settings.largeJobs()));
                     }
                 }
             }
             Long jobsPerSecond = settings.runs(BenchCase.throughput) ? throughput(transport) : null;
-            return BenchResult.measured(transport, roundTrip, jobsPerSecond, callback, large);
+            return BenchResult.measured(transport, histograms, jobsPerSecond);
         } catch (OffloadException e) {
             return BenchResult.unavailable(transport, e.getMessage());
         } catch (CompletionException e) {
@@ -72,8 +71,8 @@ final class TransportBench {
         }
     }
 
-    /** Sequential round trips, the caller waiting in {@code join()} for each. */
-    private BenchResult.Latency blocking(WorkerPool pool, String transport, byte[] input, int warmup, int jobs) {
+    /** Sequential round trips, the caller waiting in {@code join()} for each; nanoseconds. */
+    private Histogram blocking(WorkerPool pool, String transport, byte[] input, int warmup, int jobs) {
         progress.accept(transport + ": " + warmup + " warm-up round trips of " + input.length + " bytes");
         for (int i = 0; i < warmup; i++) {
             pool.submit(NoOp.class, input).join();
@@ -85,7 +84,7 @@ final class TransportBench {
             pool.submit(NoOp.class, input).join();
             nanos.recordValue(Math.min(HIGHEST_NANOS, System.nanoTime() - start));
         }
-        return BenchResult.Latency.fromNanos(nanos);
+        return nanos;
     }
 
     private long throughput(String transport) throws InterruptedException {

@@ -54,8 +54,6 @@ final class PoolReader implements AutoCloseable {
      * over at its next sweep (the caller then reads its own answer, and nobody has to wake it).
      */
     private final AtomicInteger wanted = new AtomicInteger();
-    /** Role-owned: the last answer read went to its job's own executor (an event loop, say). */
-    private boolean handedAway;
     /** Role-owned: the holder is a caller waiting in get/join, not the reader thread. */
     private boolean callerLeads;
     /** The reader thread's last sleep ran to the safety net's end with nothing waking it. */
@@ -160,7 +158,6 @@ final class PoolReader implements AutoCloseable {
                 }
                 long runNanos = WorkerProtocol.runNanos(frame);
                 Job job = link.answered(runNanos);
-                handedAway = job != null && job.executor != null;
                 boolean kept;
                 role.enterCallback(me);
                 try {
@@ -238,12 +235,13 @@ final class PoolReader implements AutoCloseable {
             if (idleSince == 0) {
                 idleSince = now;
             }
-            if (handedAway && nothingInFlight()) {
-                // The answer went to its caller's executor and nothing else is out: the next answer
-                // can come only after that loop's thread has woken, run the callback and submitted
-                // again. Spinning now would hold the core that thread needs to wake on: measured on
-                // 2 vCPUs with a Vert.x loop, the hop onto the loop took 19-21 us with the reader
-                // spinning and 10 us without, and the whole round trip 32-35 us against 25.
+            if (nothingInFlight()) {
+                // No answer can come before someone submits again, and when that someone is an event
+                // loop (the answer went to its executor, or a callback posted to it), its thread must
+                // first wake up, run the callback and submit: spinning now would hold the core it
+                // needs to wake on. Measured on 2 vCPUs with a Vert.x loop: the hop onto the loop took
+                // 19-21 us with the reader spinning and 10 us without, the round trip 32-35 us
+                // against 25. A caller in get() reads its own answer and does not need this thread.
                 if (release(me)) {
                     return true;
                 }

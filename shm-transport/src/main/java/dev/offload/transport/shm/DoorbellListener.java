@@ -11,6 +11,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,14 +38,21 @@ public final class DoorbellListener implements AutoCloseable {
     /** Binds the socket of the worker whose directory {@link ShmChannel#prepare} made. */
     public static DoorbellListener listen(Path workerDir) throws IOException {
         Path file = workerDir.resolve(SOCKET_FILE);
+        Path unready = workerDir.resolve(SOCKET_FILE + ".new");
         Files.deleteIfExists(file);
+        Files.deleteIfExists(unready);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            server.bind(UnixDomainSocketAddress.of(file));
+            // bind(2) makes the file and listen(2) follows: a worker that saw the file in between
+            // would be refused. So the socket listens under another name and only then takes the one
+            // the worker waits for (a rename keeps the socket's binding).
+            server.bind(UnixDomainSocketAddress.of(unready));
+            Files.move(unready, file, StandardCopyOption.ATOMIC_MOVE);
             server.configureBlocking(false);
             return new DoorbellListener(file, server);
         } catch (IOException | RuntimeException e) {
             server.close();
+            Files.deleteIfExists(unready);
             throw new ChannelException("cannot listen for worker doorbell at " + file + ": " + e.getMessage(), e);
         }
     }

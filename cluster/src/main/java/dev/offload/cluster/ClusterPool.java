@@ -149,6 +149,16 @@ public final class ClusterPool implements AutoCloseable {
         return (CompletableFuture<O>) node.outbox().submit(handler.getName(), json, JsonCodec.outputOf(handler), options);
     }
 
+    /**
+     * This host's own pool, for what only reads it, such as metrics
+     * ({@code new OffloadMetrics(cluster.localPool())}: the jobs this host's workers ran, whoever
+     * submitted them). A job submitted to it runs on this host only; shutting it down is
+     * {@link #shutdown()}'s and {@link #close()}'s job.
+     */
+    public WorkerPool localPool() {
+        return pool;
+    }
+
     /** This host's pool, and every member as it last published itself. */
     public ClusterStats stats() {
         return new ClusterStats(pool.stats(), node == null ? List.of() : node.board().members());

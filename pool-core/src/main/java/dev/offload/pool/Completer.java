@@ -71,14 +71,15 @@ final class Completer implements AutoCloseable {
         };
     }
 
-    void succeed(Job job, byte[] payload, String workerId, long runNanos, boolean readByCaller) {
+    /** Reader role: {@code link}'s worker answered {@code job} with a result. */
+    void succeed(Job job, byte[] payload, WorkerLink link, long runNanos, boolean readByCaller) {
         Object value;
         try {
             value = job.outputType == null ? payload : PayloadCodec.decode(payload, job.outputType);
         } catch (IOException e) {
             failWith(job, new JobFailedException("cannot decode the result of " + job.describe() + " from worker "
-                    + workerId + " as " + job.outputType.toCanonical() + ": " + e.getMessage(),
-                    e.getClass().getName(), e.getMessage(), ""), readByCaller);
+                    + link.id() + " as " + job.outputType.toCanonical() + ": " + e.getMessage(),
+                    e.getClass().getName(), e.getMessage(), ""), readByCaller, link, runNanos);
             return;
         }
         if (!job.decide()) {
@@ -87,24 +88,32 @@ final class Completer implements AutoCloseable {
         counters.runTime.recordNanos(runNanos);
         counters.endToEnd.recordNanos(System.nanoTime() - job.submittedAt);
         counters.completed.increment();
+        JfrEvents.job(job, link, runNanos, null);
         job.future.settle(value, null, deliveryOf(job, readByCaller));
     }
 
-    void fail(Job job, byte[] payload, String workerId, long runNanos, boolean readByCaller) {
+    /** Reader role: {@code link}'s worker answered {@code job} with the handler's error. */
+    void fail(Job job, byte[] payload, WorkerLink link, long runNanos, boolean readByCaller) {
         RemoteError error = RemoteError.decode(payload);
-        String message = Job.simpleName(job.handler) + " failed on worker " + workerId + " (" + job.describe()
+        String message = Job.simpleName(job.handler) + " failed on worker " + link.id() + " (" + job.describe()
                 + ", attempt " + job.attempts + "): " + error.type()
                 + (error.message() == null ? "" : ": " + error.message());
         counters.runTime.recordNanos(runNanos);
-        failWith(job, new JobFailedException(message, error.type(), error.message(), error.stack()), readByCaller);
+        failWith(job, new JobFailedException(message, error.type(), error.message(), error.stack()), readByCaller, link, runNanos);
     }
 
     /** Fails the job unless it is settled already; true if this call settled it. From a pool thread. */
     boolean failWith(Job job, OffloadException failure) {
-        return failWith(job, failure, true);
+        return failWith(job, failure, true, job.link, -1);
     }
 
-    private boolean failWith(Job job, OffloadException failure, boolean offTheReader) {
+    /** As {@link #failWith(Job, OffloadException)}, for a job that {@code heldBy}'s worker held when it died. */
+    boolean failWith(Job job, OffloadException failure, WorkerLink heldBy) {
+        return failWith(job, failure, true, heldBy, -1);
+    }
+
+    /** {@code link}: the worker that held the job last, or null; {@code runNanos}: as it reported, or -1. */
+    private boolean failWith(Job job, OffloadException failure, boolean offTheReader, WorkerLink link, long runNanos) {
         if (!job.decide()) {
             return false;
         }
@@ -113,6 +122,7 @@ final class Completer implements AutoCloseable {
         if (failure instanceof JobTimeoutException) {
             counters.timeouts.increment();
         }
+        JfrEvents.job(job, link, runNanos, failure);
         job.future.settle(null, failure, deliveryOf(job, offTheReader));
         return true;
     }

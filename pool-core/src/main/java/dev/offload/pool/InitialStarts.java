@@ -44,10 +44,14 @@ final class InitialStarts implements AutoCloseable {
     /** A start killed by a signal from outside is tried again, as the {@link Spawner} does, a few times. */
     private static void launch(WorkerLauncher launcher, String id, CompletableFuture<WorkerProcess> start) {
         for (int kills = 1; ; kills++) {
+            long began = System.nanoTime();
             try {
-                start.complete(launcher.launch(id));
+                WorkerProcess worker = launcher.launch(id);
+                JfrEvents.workerStarted(worker, System.nanoTime() - began);
+                start.complete(worker);
                 return;
             } catch (WorkerStartException e) {
+                JfrEvents.workerExited(id, 0, e.exitCode(), "failed to start: " + e.getMessage());
                 if (!ExitStatus.killedFromOutside(e.exitCode()) || kills >= MAX_KILLED_STARTS) {
                     start.completeExceptionally(e);
                     return;
@@ -57,6 +61,7 @@ final class InitialStarts implements AutoCloseable {
                         id, delay / 1_000_000);
                 LockSupport.parkNanos(delay); // a back-off on this start's own thread, not synchronisation
             } catch (IOException | RuntimeException e) {
+                JfrEvents.workerExited(id, 0, -1, "failed to start: " + e.getMessage());
                 start.completeExceptionally(e);
                 return;
             }

@@ -68,6 +68,14 @@ final class Job {
         return decided.compareAndSet(false, true) && !future.isDone();
     }
 
+    /**
+     * For a cancel, whose future is cancelled already: claims the outcome as {@link #decide} does;
+     * true when no other outcome was claimed first.
+     */
+    boolean decideCancelled() {
+        return decided.compareAndSet(false, true);
+    }
+
     boolean isDone() {
         return decided.get() || future.isDone();
     }

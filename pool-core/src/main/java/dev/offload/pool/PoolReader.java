@@ -162,9 +162,9 @@ final class PoolReader implements AutoCloseable {
                 role.enterCallback(me);
                 try {
                     if (frame.type() == FrameType.RESULT) {
-                        pool.completer().succeed(job, frame.payload(), link.id(), runNanos, callerLeads);
+                        pool.completer().succeed(job, frame.payload(), link, runNanos, callerLeads);
                     } else {
-                        pool.completer().fail(job, frame.payload(), link.id(), runNanos, callerLeads);
+                        pool.completer().fail(job, frame.payload(), link, runNanos, callerLeads);
                     }
                 } finally {
                     kept = role.exitCallback(me);

@@ -134,10 +134,14 @@ final class Spawner implements AutoCloseable {
         pool.counters().starting.incrementAndGet();
         String id = newId();
         executor.execute(() -> {
+            long began = System.nanoTime();
             try {
                 WorkerProcess worker = launcher.launch(id);
+                JfrEvents.workerStarted(worker, System.nanoTime() - began);
                 started(worker);
             } catch (IOException | RuntimeException e) {
+                JfrEvents.workerExited(id, 0, e instanceof WorkerStartException s ? s.exitCode() : -1,
+                        "failed to start: " + e.getMessage());
                 failed(id, e);
             } finally {
                 pool.counters().starting.decrementAndGet();

@@ -165,14 +165,14 @@ final class Supervisor implements Runnable {
             return; // checkTerminated retires them all
         }
         if (!link.accepting() && !link.gone) {
-            pool.retire(link, true); // its quota of jobs is done: a fresh worker replaces it
+            pool.retire(link, true, "retired after workers.maxJobs (" + pool.config().maxJobsPerWorker() + " jobs)"); // a fresh worker replaces it
             return;
         }
         long idleTimeout = pool.config().idleTimeout().toNanos();
         if (pool.links().length > pool.config().minWorkers() && idleTimeout > 0
                 && link.retireIfIdle(now - idleTimeout)) {
             LOG.debug("worker {} idle for {} ms: stopping it", link.id(), pool.config().idleTimeout().toMillis());
-            pool.retire(link, false);
+            pool.retire(link, false, "retired: idle for workers.idleTimeout (" + pool.config().idleTimeout().toMillis() + " ms)");
         }
     }
 

@@ -60,6 +60,8 @@ final class WorkerLink {
     volatile Job killFor;
     /** Why the pool killed this worker, if it did (read when the death is reported). */
     volatile String killReason;
+    /** Why the pool stopped this worker, if it retired it (read when its exit is reported). */
+    volatile String retireReason;
     /**
      * nanoTime since when the worker has had nothing in flight (for workers.idleTimeout), 0 while
      * busy; approximate (a dispatch and an answer may race), so retiring re-checks under the lock.

@@ -91,7 +91,7 @@ final class WorkerLoss {
                 continue;
             }
             if (pool.isClosing()) {
-                pool.completer().failWith(job, new OffloadException("the pool closed before " + job.describe() + " finished"));
+                pool.completer().failWith(job, new OffloadException("the pool closed before " + job.describe() + " finished"), link);
             } else if (i > 0) {
                 job.attempts--; // it waited behind the running job and never started
                 pool.queue().requeue(job);
@@ -110,7 +110,7 @@ final class WorkerLoss {
                         + job.describe() + " on attempt " + job.attempts + " of " + job.maxAttempts
                         + (cause == null || cause.getMessage() == null ? "" : "; channel: " + cause.getMessage())
                         + (tail.isEmpty() ? "" : "; last stderr lines:\n  " + String.join("\n  ", tail));
-                pool.completer().failWith(job, new WorkerCrashedException(message, exit, ExitStatus.signal(exit), tail));
+                pool.completer().failWith(job, new WorkerCrashedException(message, exit, ExitStatus.signal(exit), tail), link);
             }
         }
         if (held.length == 0) {

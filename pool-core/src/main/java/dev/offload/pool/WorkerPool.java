@@ -259,7 +259,9 @@ public final class WorkerPool implements AutoCloseable {
     private void cancelled(Job job) {
         counters.cancelled.increment();
         counters.failed.increment();
-        job.decide();
+        if (job.decideCancelled()) {
+            JfrEvents.cancelled(job);
+        }
         if (!queue.remove(job) && job.link != null) {
             supervisor.cancelRunning(job);
         }
@@ -398,6 +400,8 @@ public final class WorkerPool implements AutoCloseable {
     void addLink(WorkerProcess worker) {
         if (isClosing()) {
             worker.close(1_000); // started while the pool closed: not wanted any more
+            worker.onExit().thenAccept(exitCode -> JfrEvents.workerExited(worker.id(), worker.pid(), exitCode,
+                    "stopped: it started while the pool closed"));
             return;
         }
         WorkerLink link = new WorkerLink(worker);
@@ -407,9 +411,10 @@ public final class WorkerPool implements AutoCloseable {
             links = grown;
         }
         reader.linkJoined(link);
-        worker.onExit().thenRun(() -> {
+        worker.onExit().thenAccept(exitCode -> {
             link.gone = true;
             reader.wakeUp();
+            JfrEvents.workerExited(link.id(), worker.pid(), exitCode, JfrEvents.exitReason(link, exitCode));
         });
         reader.requestDispatch();
     }
@@ -423,8 +428,12 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Supervisor: a worker past workers.idleTimeout or its workers.maxJobs, holding nothing, stops. */
-    void retire(WorkerLink link, boolean replace) {
+    /**
+     * Supervisor: a worker past workers.idleTimeout or its workers.maxJobs, holding nothing, stops;
+     * {@code why} is said in its exit event.
+     */
+    void retire(WorkerLink link, boolean replace, String why) {
+        link.retireReason = why;
         link.takeAll(); // out of service: the reader skips it from now on
         retiring.incrementAndGet();
         removeLink(link);
@@ -466,7 +475,7 @@ public final class WorkerPool implements AutoCloseable {
         WorkerLink[] idle = links;
         if (idle.length > 0) {
             for (WorkerLink link : idle) {
-                retire(link, false);
+                retire(link, false, "stopped: the pool shut down");
             }
             return; // each retirement checks again once its worker has exited
         }

@@ -4,6 +4,7 @@ import dev.offload.cluster.ClusterPool;
 import dev.offload.cluster.ClusterStats;
 import dev.offload.pool.JobOptions;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,7 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
  * stats, logging) is handed to the {@link SideThread}.
  */
 final class Endpoints {
-    /** Receives a health or stats answer, on the event loop that asked. */
+    /** Receives a health, stats or metrics answer, on the event loop that asked. */
     interface StatsReply {
         void answer(int status, byte[] json);
     }
@@ -29,10 +30,11 @@ final class Endpoints {
     private final PoolHealth health;
     private final JobFailures failures;
     private final AsyncEndpoints async;
+    private final ServiceMetrics metrics;
 
     /** @param clustered {@code cluster.members} is set: {@code /stats} tells about the other hosts too */
     Endpoints(Routes routes, ClusterPool pool, boolean clustered, Gate jobs, SideThread side, long maxBodyBytes,
-              JobFailures failures, AsyncEndpoints async) {
+              JobFailures failures, AsyncEndpoints async, ServiceMetrics metrics) {
         this.routes = routes;
         this.pool = pool;
         this.clustered = clustered;
@@ -41,6 +43,7 @@ final class Endpoints {
         this.maxBodyBytes = maxBodyBytes;
         this.failures = failures;
         this.async = async;
+        this.metrics = metrics;
         this.health = new PoolHealth(() -> pool.stats().local(), side);
     }
 
@@ -78,6 +81,32 @@ final class Endpoints {
     /** The answer to a failed job (see {@link JobFailures}). */
     HttpError failure(Routes.Route route, Throwable failure) {
         return failures.answer(route.handler(), failure);
+    }
+
+    /**
+     * Gives {@code reply} the Prometheus text of every meter ({@link ServiceMetrics}), rendered on
+     * the side thread and handed to {@code reply} on {@code loop}: a scrape reads the pool's
+     * histograms and the JVM's management beans, far too long for an event loop to wait. A scrape
+     * that fails answers 500 with the failure as a Prometheus comment.
+     */
+    void scrapeMetrics(Executor loop, StatsReply reply) {
+        side.execute(() -> {
+            int status = 200;
+            byte[] text;
+            try {
+                text = metrics.scrape();
+            } catch (RuntimeException e) {
+                status = 500;
+                text = ("# the scrape failed: " + e + "\n").getBytes(StandardCharsets.UTF_8);
+            }
+            int answered = status;
+            byte[] body = text;
+            try {
+                loop.execute(() -> reply.answer(answered, body));
+            } catch (RejectedExecutionException stopping) {
+                // the loop is shutting down and its connections with it
+            }
+        });
     }
 
     /**

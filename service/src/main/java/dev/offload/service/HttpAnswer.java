@@ -19,6 +19,8 @@ import java.util.Map;
 final class HttpAnswer {
     static final byte[] JSON = ascii("application/json");
     static final byte[] BYTES = ascii("application/octet-stream");
+    /** Prometheus' text exposition format, as {@code GET /metrics} answers it. */
+    static final byte[] PROMETHEUS = ascii("text/plain; version=0.0.4; charset=utf-8");
     static final ByteBuf CONTINUE = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer(ascii("HTTP/1.1 100 Continue\r\n\r\n")).asReadOnly());
 

@@ -169,6 +169,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements ReadD
             case DEAD_LETTERS -> endpoints.async().deadLetters(ctx.executor(), reply);
             case HEALTH, STATS -> endpoints.readStats(route.kind() == Routes.Kind.HEALTH, ctx.executor(),
                     (status, json) -> answers.answer(s, status, HttpAnswer.JSON, json, Map.of()));
+            case METRICS -> endpoints.scrapeMetrics(ctx.executor(),
+                    (status, text) -> answers.answer(s, status, HttpAnswer.PROMETHEUS, text, Map.of()));
             case ERROR -> answers.error(seq, route.error());
         }
     }

@@ -43,12 +43,13 @@ final class OffloadServer implements AutoCloseable {
     private final Connections connections;
     private final ClusterPool pool;
     private final AsyncJobs async;
+    private final ServiceMetrics metrics;
     private final Gate jobs = new Gate();
     private final CompletableFuture<Void> refusing = new CompletableFuture<>();
     private boolean closed;
 
     private OffloadServer(PoolConfig config, HandlerCatalog catalog, EventLoops loops, SideThread side, Channel listener,
-                          Connections connections, ClusterPool pool, AsyncJobs async) {
+                          Connections connections, ClusterPool pool, AsyncJobs async, ServiceMetrics metrics) {
         this.config = config;
         this.catalog = catalog;
         this.loops = loops;
@@ -57,6 +58,7 @@ final class OffloadServer implements AutoCloseable {
         this.connections = connections;
         this.pool = pool;
         this.async = async;
+        this.metrics = metrics;
     }
 
     /** {@link #start(PoolConfig, String, int, HttpLimits)} with {@link HttpLimits#defaults()}. */
@@ -82,6 +84,7 @@ final class OffloadServer implements AutoCloseable {
         Connections connections = new Connections(limits);
         Channel listener = null;
         AsyncJobs async = null;
+        ServiceMetrics metrics = null;
         try {
             listener = bind(loops, connections, host, port);
             JobFailures failures = new JobFailures(side);
@@ -89,9 +92,10 @@ final class OffloadServer implements AutoCloseable {
             ClusterPool pool = ClusterPool.join(config);
             boolean clustered = !config.clusterMembers().isEmpty();
             async.runOn(pool::submitJson, () -> clustered ? pool.stats().members().size() : 1);
-            OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, pool, async);
+            metrics = new ServiceMetrics(pool, clustered);
+            OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, pool, async, metrics);
             connections.serve(new Endpoints(new Routes(catalog), pool, clustered, server.jobs, side, config.maxFrameBytes(),
-                    failures, new AsyncEndpoints(async, server.jobs, catalog, config.journalResultTtl())));
+                    failures, new AsyncEndpoints(async, server.jobs, catalog, config.journalResultTtl()), metrics));
             listener.config().setAutoRead(true); // accepting starts now
             return server;
         } catch (IOException | RuntimeException | Error e) {
@@ -100,6 +104,9 @@ final class OffloadServer implements AutoCloseable {
             }
             if (async != null) {
                 async.close();
+            }
+            if (metrics != null) {
+                metrics.close();
             }
             loops.close();
             side.close();
@@ -214,6 +221,7 @@ final class OffloadServer implements AutoCloseable {
             async.close(); // before the pool kills what is left, so that those kills are not journaled as failures
             loops.close();
             side.close();
+            metrics.close();
             pool.close();
         }
     }

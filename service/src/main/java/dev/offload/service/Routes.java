@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * What a request line asks for: {@code POST /jobs/{name}}, {@code GET} or {@code DELETE}
  * {@code /jobs/id/{id}} (an asynchronous job), {@code GET /dead-letters}, {@code GET /health},
- * {@code GET /stats}, or an error (404 unknown path or handler, 405 wrong method, 400 a malformed
+ * {@code GET /stats}, {@code GET /metrics}, or an error (404 unknown path or handler, 405 wrong method, 400 a malformed
  * job id). Immutable; shared by every connection. The routes of the configured handlers are built
  * once, so that resolving a job request allocates nothing.
  */
@@ -21,8 +21,9 @@ final class Routes {
     static final String DEAD_LETTERS = "/dead-letters";
     static final String HEALTH = "/health";
     static final String STATS = "/stats";
+    static final String METRICS = "/metrics";
 
-    enum Kind { JOB, JOB_STATUS, JOB_CANCEL, DEAD_LETTERS, HEALTH, STATS, ERROR }
+    enum Kind { JOB, JOB_STATUS, JOB_CANCEL, DEAD_LETTERS, HEALTH, STATS, METRICS, ERROR }
 
     /**
      * A resolved request: the handler of a job (and the Content-Type of its results), an
@@ -40,6 +41,7 @@ final class Routes {
 
     private static final Route HEALTH_ROUTE = Route.of(Kind.HEALTH);
     private static final Route STATS_ROUTE = Route.of(Kind.STATS);
+    private static final Route METRICS_ROUTE = Route.of(Kind.METRICS);
     private static final Route DEAD_LETTERS_ROUTE = Route.of(Kind.DEAD_LETTERS);
 
     private final HandlerCatalog catalog;
@@ -66,14 +68,18 @@ final class Routes {
         if (path.startsWith(JOBS)) {
             return Route.error(HttpError.unknownHandler(path.substring(JOBS.length()), catalog.names()));
         }
-        if (path.equals(HEALTH) || path.equals(STATS) || path.equals(DEAD_LETTERS)) {
-            if (method != HttpMethod.GET) {
-                return Route.error(HttpError.methodNotAllowed(method.name(), path, "GET"));
-            }
-            return path.equals(HEALTH) ? HEALTH_ROUTE : path.equals(STATS) ? STATS_ROUTE : DEAD_LETTERS_ROUTE;
+        Route read = switch (path) {
+            case HEALTH -> HEALTH_ROUTE;
+            case STATS -> STATS_ROUTE;
+            case METRICS -> METRICS_ROUTE;
+            case DEAD_LETTERS -> DEAD_LETTERS_ROUTE;
+            default -> null;
+        };
+        if (read != null) {
+            return method == HttpMethod.GET ? read : Route.error(HttpError.methodNotAllowed(method.name(), path, "GET"));
         }
         return Route.error(HttpError.notFound("nothing at " + path
-                + "; try POST /jobs/{name}, GET /jobs/id/{id}, GET /dead-letters, GET /health or GET /stats"));
+                + "; try POST /jobs/{name}, GET /jobs/id/{id}, GET /dead-letters, GET /health, GET /stats or GET /metrics"));
     }
 
     private static Route asyncJob(HttpMethod method, String path) {

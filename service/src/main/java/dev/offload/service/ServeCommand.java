@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
             "  DELETE /jobs/id/{id} cancels it;  GET /dead-letters  the failed ones",
             "  GET  /health       answers at once: status, workers, busy, queued",
             "  GET  /stats        the pool's counters and latencies (and the cluster's hosts)",
+            "  GET  /metrics      the pool's and the JVM's meters for Prometheus (text format 0.0.4)",
             "With a cluster section in the config, joins the cluster and runs jobs on any host.",
             "Without --config: built-in defaults and the demo handlers fib, sleep, sha256."},
         exitCodeListHeading = "%nExit status:%n",

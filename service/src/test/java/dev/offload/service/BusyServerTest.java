@@ -76,7 +76,10 @@ class BusyServerTest {
         assertThat(stats).containsEntry("workers", 1).containsEntry("completed", 1).containsEntry("failed", 0);
         @SuppressWarnings("unchecked")
         Map<String, Object> endToEnd = (Map<String, Object>) stats.get("endToEnd");
-        assertThat(endToEnd).containsKeys("count", "p50", "p90", "p99", "p999", "max").containsEntry("count", 1);
+        assertThat(endToEnd).as("every latency key names its unit")
+                .containsOnlyKeys("count", "p50Micros", "p90Micros", "p99Micros", "p999Micros", "maxMicros")
+                .containsEntry("count", 1);
+        assertThat(((Number) endToEnd.get("maxMicros")).doubleValue()).isPositive();
     }
 
     @Test

@@ -53,6 +53,9 @@ class ClusterServeIT {
         assertThat(ran[1]).as("jobs host B ran").isPositive();
         assertThat(ran[2]).as("jobs host C ran").isPositive();
         assertThat(ran[0] + ran[1] + ran[2]).as("jobs run on the three hosts").isEqualTo(JOBS);
+        assertThat(a.http().get("/metrics").body()).as("GET /metrics on host A: its own pool, and the cluster's size")
+                .containsPattern("(?m)^offload_cluster_members 3.0$")
+                .containsPattern("(?m)^offload_jobs_total\\{outcome=\"completed\"} " + ran[0] + ".0$");
         for (ServeProcess host : hosts) {
             assertThat(host.stderrText()).as("stderr of " + host.url())
                     .doesNotContain("Hazelcast is starting in a Java modular environment") // bin/offload passes its flags

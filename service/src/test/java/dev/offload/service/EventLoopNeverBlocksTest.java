@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * BlockHound watches the event-loop threads while clients load every path of the server: jobs,
- * results, errors of each kind, pipelining, /health and /stats, asynchronous jobs (accepted,
+ * results, errors of each kind, pipelining, /health, /stats and /metrics, asynchronous jobs (accepted,
  * journaled with {@code journal.flush: sync}, read, cancelled, repeated with a key, the dead
  * letters), slow clients timed out, a connection over the limit, and a close that cancels a
  * running job. Any park, sleep, wait or blocking I/O on a loop is recorded with its stack, and the
@@ -120,6 +120,7 @@ class EventLoopNeverBlocksTest {
         assertThat(connection.read().status()).isEqualTo(200);
         assertThat(connection.send(RawHttp.post("/jobs/fib", "{\"n\": 15}")).read().json()).containsEntry("value", 610);
         assertThat(connection.send(RawHttp.get("/health")).read().status()).isEqualTo(200);
+        assertThat(connection.send(RawHttp.get("/metrics")).read().body()).contains("offload_jobs_total");
         assertThat(connection.send(RawHttp.post("/jobs/fib", "{\"n\": 1, \"m\": 2}")).read().status()).isEqualTo(400);
         connection.send(RawHttp.post("/jobs/fib", "{\"n\": 10}") + RawHttp.get("/stats") + RawHttp.post("/jobs/echo", "x"));
         assertThat(connection.read().json()).containsEntry("value", 55);
@@ -137,6 +138,7 @@ class EventLoopNeverBlocksTest {
         assertThat(http.post("/jobs/boom", "{\"message\": \"x\"}").status()).isEqualTo(500);
         assertThat(http.post("/jobs/sha256", "{\"text\": \"" + "x".repeat(200_000) + "\"}").status()).isEqualTo(200);
         assertThat(http.get("/stats").status()).isEqualTo(200);
+        assertThat(http.get("/metrics").status()).isEqualTo(200);
         HttpRequest async = http.request("/jobs/sleep").header("Prefer", "respond-async").header("Idempotency-Key",
                 "k-" + System.nanoTime()).POST(HttpRequest.BodyPublishers.ofString("{\"ms\": 1}")).build();
         String location = http.send(async).header("Location");

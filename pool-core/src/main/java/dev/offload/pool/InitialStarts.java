@@ -64,6 +64,11 @@ final class InitialStarts implements AutoCloseable {
                 JfrEvents.workerExited(id, 0, -1, "failed to start: " + e.getMessage());
                 start.completeExceptionally(e);
                 return;
+            } catch (Throwable e) {
+                // An Error here (a class that fails to initialise, out of memory) must still end the
+                // start: WorkerPool.start waits for it, and a future never completed would hang it.
+                start.completeExceptionally(e);
+                throw e;
             }
         }
     }

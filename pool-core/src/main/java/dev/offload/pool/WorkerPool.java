@@ -162,6 +162,7 @@ public final class WorkerPool implements AutoCloseable {
         return started;
     }
 
+    /** Queues a job with {@link JobOptions#defaults()}; see {@link #submit(Class, Object, JobOptions)}. */
     public <I, O> CompletableFuture<O> submit(Class<? extends JobHandler<I, O>> handler, I input) {
         return submit(handler, input, JobOptions.defaults());
     }
@@ -265,6 +266,7 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** A snapshot of the pool's state and counters, including the transport really in use. */
     public PoolStats stats() {
         String kind = transport.kind();
         int busy = 0;

@@ -56,14 +56,7 @@ final class WorkerCommand {
         if (config.workerHeapBytes() > 0) {
             cmd.add("-Xmx" + config.workerHeap());
         }
-        cmd.addAll(ChronicleSupport.requiredJvmFlags());
-        if (Runtime.version().feature() >= 23) {
-            // Chronicle still uses sun.misc.Unsafe memory access and loads native code (jffi): without
-            // these, JDK 23+ workers print warnings to stderr at every start.
-            cmd.add("--enable-native-access=ALL-UNNAMED");
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        cmd.addAll(ChronicleSupport.quietSystemPropertyFlags());
+        cmd.addAll(ChronicleSupport.jvmFlags()); // module access, JDK 23+ allowances, quiet properties
         cmd.addAll(VM_OUTPUT_TO_STDERR);
         cmd.add("-D" + WorkerProtocol.PROP_HEARTBEAT_MS + "=" + config.heartbeatInterval().toMillis());
         cmd.addAll(classArchiveFlags);

@@ -19,7 +19,7 @@ class WorkerCommandTest {
                 .workerNice(0).build();
         List<String> cmd = WorkerCommand.command(config);
         assertThat(cmd.get(0)).isEqualTo(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        assertThat(cmd).contains("-Xmx96m").containsAll(ChronicleSupport.requiredJvmFlags())
+        assertThat(cmd).contains("-Xmx96m").containsAll(ChronicleSupport.jvmFlags())
                 .contains("-Dfoo=bar baz", "-Xss1m", "-Dchronicle.analytics.disable=true");
         assertThat(cmd.get(cmd.size() - 1)).isEqualTo(WorkerMain.class.getName());
         assertThat(cmd.get(cmd.size() - 2)).isEqualTo(System.getProperty("java.class.path"));

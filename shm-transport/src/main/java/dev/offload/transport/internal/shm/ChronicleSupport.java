@@ -1,15 +1,19 @@
 package dev.offload.transport.internal.shm;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What Chronicle Queue needs from the JVM it runs in: module access flags, and the system
  * properties that keep it quiet (no analytics, no banner, no disk-space thread, no per-mapping
- * timing lines in a worker's stderr).
+ * timing lines in a worker's stderr). Both lists are read from {@link JvmFlagFiles}, which the build
+ * generates from the parent pom.
  *
  * <p>This class must not touch any Chronicle class (but in {@link #initialiseInWorker}, whose job
  * it is): it is used to decide whether Chronicle can be loaded at all, and to set properties that
@@ -18,9 +22,16 @@ import java.util.Optional;
 public final class ChronicleSupport {
 
     /** One {@code --add-exports} or {@code --add-opens} of a package to the class path. */
-    private record Access(boolean open, String module, String pkg) {
-        String flag() {
-            return (open ? "--add-opens=" : "--add-exports=") + module + "/" + pkg + "=ALL-UNNAMED";
+    private record Access(String flag, boolean open, String module, String pkg) {
+        private static final Pattern FLAG = Pattern.compile("--add-(exports|opens)=([^/=]+)/([^/=]+)=ALL-UNNAMED");
+
+        static Access parse(String flag) {
+            Matcher m = FLAG.matcher(flag);
+            if (!m.matches()) {
+                throw new IllegalStateException(JvmFlagFiles.CHRONICLE + " holds " + flag
+                        + ", not --add-exports or --add-opens of module/package to ALL-UNNAMED");
+            }
+            return new Access(flag, m.group(1).equals("opens"), m.group(2), m.group(3));
         }
 
         /** The module, when this runtime has it (a jlink'd runtime may lack jdk.compiler). */
@@ -34,45 +45,42 @@ public final class ChronicleSupport {
         }
     }
 
-    // Keep in step with chronicle.jvm.flags in the parent pom and with bin/offload.
-    private static final List<Access> ACCESSES = List.of(
-            new Access(false, "java.base", "jdk.internal.ref"),
-            new Access(false, "java.base", "sun.nio.ch"),
-            new Access(false, "jdk.unsupported", "sun.misc"),
-            new Access(false, "jdk.compiler", "com.sun.tools.javac.file"),
-            new Access(true, "jdk.compiler", "com.sun.tools.javac"),
-            new Access(true, "java.base", "java.lang"),
-            new Access(true, "java.base", "java.lang.reflect"),
-            new Access(true, "java.base", "java.io"),
-            new Access(true, "java.base", "java.util"),
-            new Access(true, "java.base", "sun.nio.ch"));
+    private static final List<Access> ACCESSES;
+    private static final Map<String, String> QUIET_PROPERTIES;
 
-    /**
-     * Property names as read by chronicle-core / chronicle-threads 2026.x (found in the jars:
-     * AnalyticsFacade, InternalAnnouncer, DiskSpaceMonitor, Jvm, AbstractReferenceCounted).
-     */
-    private static final Map<String, String> QUIET_PROPERTIES = quietProperties();
+    static {
+        List<Access> accesses = new ArrayList<>();
+        Map<String, String> quiet = new LinkedHashMap<>();
+        for (String flag : JvmFlagFiles.read(JvmFlagFiles.CHRONICLE)) {
+            if (flag.startsWith("-D")) {
+                int eq = flag.indexOf('=');
+                quiet.put(flag.substring(2, eq < 0 ? flag.length() : eq), eq < 0 ? "" : flag.substring(eq + 1));
+            } else {
+                accesses.add(Access.parse(flag));
+            }
+        }
+        ACCESSES = List.copyOf(accesses);
+        QUIET_PROPERTIES = Collections.unmodifiableMap(quiet);
+    }
 
     private ChronicleSupport() {
     }
 
-    private static Map<String, String> quietProperties() {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("chronicle.analytics.disable", "true");   // never phone home
-        props.put("chronicle.announcer.disable", "true");   // no start-up banner
-        props.put("chronicle.disk.monitor.disable", "true"); // no disk-space thread: tmpfs, and we delete as we go
-        props.put("disable.perf.info", "true");             // no "Took N ms to add mapping" on every roll
-        props.put("jvm.resource.tracing", "false");         // no allocation-site capture per resource
-        // No "Chronicle core loaded from ..." INFO line at start-up: Jvm logs it unconditionally.
-        // This quiets it under slf4j-simple; other logging back-ends take their own setting.
-        props.put("org.slf4j.simpleLogger.log.net.openhft.chronicle.core.Jvm", "warn");
-        return props;
+    /**
+     * Every flag a JVM of this runtime needs to run the shm transport: {@link #requiredJvmFlags()},
+     * {@link #jdk23JvmFlags()} and {@link #quietSystemPropertyFlags()}. The launcher gives them to
+     * every worker (which runs on the same {@code java.home}); {@code offload jvm-flags} prints them.
+     */
+    public static List<String> jvmFlags() {
+        List<String> flags = new ArrayList<>(requiredJvmFlags());
+        flags.addAll(jdk23JvmFlags());
+        flags.addAll(quietSystemPropertyFlags());
+        return List.copyOf(flags);
     }
 
     /**
      * The {@code --add-exports}/{@code --add-opens} flags Chronicle Queue needs, spelled as
-     * command-line arguments, for every module this runtime has. The launcher passes them to
-     * every worker (which runs on the same {@code java.home}).
+     * command-line arguments, for every module this runtime has.
      */
     public static List<String> requiredJvmFlags() {
         List<String> flags = new ArrayList<>();
@@ -82,6 +90,14 @@ public final class ChronicleSupport {
             }
         }
         return List.copyOf(flags);
+    }
+
+    /**
+     * On JDK 23 and later, the flags that let Chronicle use {@code sun.misc.Unsafe} memory access and
+     * jffi load native code without a warning at every start; empty before (JDK 17 rejects them).
+     */
+    public static List<String> jdk23JvmFlags() {
+        return Runtime.version().feature() >= 23 ? JvmFlagFiles.read(JvmFlagFiles.JDK23) : List.of();
     }
 
     /** The required flags this JVM was started without; empty when Chronicle can run here. */

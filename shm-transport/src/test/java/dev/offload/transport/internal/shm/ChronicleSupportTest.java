@@ -15,17 +15,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ChronicleSupportTest {
-    private static final List<String> POM_FLAGS = List.of(
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+    /** The parent pom's chronicle.jvm.flags, which Surefire passes (the source the jar's resource is made from). */
+    private static final List<String> POM_FLAGS = pomList("chronicle.jvm.flags");
 
     private TestShmBase base;
 
@@ -42,6 +33,14 @@ class ChronicleSupportTest {
     @Test
     void requiredFlagsShouldMatchThePom() {
         assertThat(ChronicleSupport.requiredJvmFlags()).containsExactlyElementsOf(POM_FLAGS);
+    }
+
+    @Test
+    void quietPropertiesAndJdk23FlagsShouldMatchThePom() {
+        assertThat(ChronicleSupport.quietSystemPropertyFlags()).containsExactlyElementsOf(pomList("chronicle.quiet.props"));
+        assertThat(JvmFlagFiles.read(JvmFlagFiles.JDK23)).containsExactlyElementsOf(pomList("jdk23plus.jvm.flags"));
+        assertThat(ChronicleSupport.jdk23JvmFlags())
+                .isEqualTo(Runtime.version().feature() >= 23 ? pomList("jdk23plus.jvm.flags") : List.of());
     }
 
     @Test
@@ -79,5 +78,11 @@ class ChronicleSupportTest {
             Files.deleteIfExists(stderr);
             ShmFiles.deleteRecursively(workerDir);
         }
+    }
+
+    static List<String> pomList(String property) {
+        String value = System.getProperty("offloadtest.pom." + property);
+        assertThat(value).as("offloadtest.pom.%s (set by the parent pom's Surefire configuration)", property).isNotBlank();
+        return List.of(value.strip().split("\\s+"));
     }
 }

@@ -49,7 +49,7 @@ public final class TransportSelection implements AutoCloseable {
         }
         if (requested.equals("shm")) {
             throw new TransportUnavailableException("transport.kind is shm but shared memory is unavailable: " + reason
-                    + " (add the flags, fix the directory, or use transport.kind auto or pipe)");
+                    + " (add the flags: `offload jvm-flags` prints them; fix the directory; or use transport.kind auto or pipe)");
         }
         LOG.warn("transport auto: using pipes instead of shared memory because {}", reason);
         return new TransportSelection(requested, null);

@@ -90,6 +90,7 @@ public final class ClusterPool implements AutoCloseable {
         }
     }
 
+    /** Runs the job with {@link JobOptions#defaults()}; see {@link #submit(Class, Object, JobOptions)}. */
     public <I, O> CompletableFuture<O> submit(Class<? extends JobHandler<I, O>> handler, I input) {
         return submit(handler, input, JobOptions.defaults());
     }

@@ -14,6 +14,7 @@ import java.util.List;
  */
 public record ClusterStats(PoolStats local, List<Member> members) {
 
+    /** Copies {@code members}. */
     public ClusterStats {
         members = List.copyOf(members);
     }

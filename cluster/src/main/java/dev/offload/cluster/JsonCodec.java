@@ -1,8 +1,8 @@
 package dev.offload.cluster;
 
 import com.fasterxml.jackson.databind.JavaType;
-import dev.offload.worker.HandlerTypes;
-import dev.offload.worker.PayloadCodec;
+import dev.offload.worker.internal.HandlerTypes;
+import dev.offload.worker.internal.PayloadCodec;
 
 import java.io.IOException;
 

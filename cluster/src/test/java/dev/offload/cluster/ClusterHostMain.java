@@ -2,7 +2,7 @@ package dev.offload.cluster;
 
 import dev.offload.config.PoolConfig;
 import dev.offload.pool.JobOptions;
-import dev.offload.worker.PayloadCodec;
+import dev.offload.worker.internal.PayloadCodec;
 
 import java.io.BufferedReader;
 import java.io.IOException;

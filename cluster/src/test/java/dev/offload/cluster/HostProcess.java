@@ -1,7 +1,7 @@
 package dev.offload.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.offload.worker.PayloadCodec;
+import dev.offload.worker.internal.PayloadCodec;
 
 import java.io.BufferedReader;
 import java.io.IOException;

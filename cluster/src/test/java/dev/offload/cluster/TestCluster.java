@@ -2,7 +2,7 @@ package dev.offload.cluster;
 
 import dev.offload.config.PoolConfig;
 import dev.offload.config.PoolConfigBuilder;
-import dev.offload.transport.shm.ShmDirectory;
+import dev.offload.transport.internal.shm.ShmDirectory;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,7 +1,7 @@
 package dev.offload.pool;
 
-import dev.offload.worker.PayloadCodec;
-import dev.offload.worker.RemoteError;
+import dev.offload.worker.internal.PayloadCodec;
+import dev.offload.worker.internal.RemoteError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package dev.offload.pool;
 
-import dev.offload.launcher.ExitStatus;
-import dev.offload.launcher.WorkerLauncher;
-import dev.offload.launcher.WorkerProcess;
-import dev.offload.launcher.WorkerStartException;
+import dev.offload.launcher.internal.ExitStatus;
+import dev.offload.launcher.internal.WorkerLauncher;
+import dev.offload.launcher.internal.WorkerProcess;
+import dev.offload.launcher.internal.WorkerStartException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

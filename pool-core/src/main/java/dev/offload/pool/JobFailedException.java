@@ -6,6 +6,11 @@ public class JobFailedException extends OffloadException {
     private final String remoteMessage;
     private final String remoteStackTrace;
 
+    /**
+     * Made by the pool from the worker's ERROR answer; public for callers that wrap or test it.
+     *
+     * @param remoteStackTrace the stack trace as the worker printed it; null becomes empty
+     */
     public JobFailedException(String message, String remoteType, String remoteMessage, String remoteStackTrace) {
         super(message);
         this.remoteType = remoteType;

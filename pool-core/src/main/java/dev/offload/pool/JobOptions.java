@@ -27,6 +27,7 @@ public final class JobOptions {
         this.executor = executor;
     }
 
+    /** No timeout, priority or attempts of its own (the pool's config applies), no listener, no executor. */
     public static JobOptions defaults() {
         return DEFAULTS;
     }
@@ -84,6 +85,7 @@ public final class JobOptions {
         return timeout;
     }
 
+    /** The priority set by {@link #withPriority}; 0 by default. */
     public int priority() {
         return priority;
     }
@@ -93,6 +95,7 @@ public final class JobOptions {
         return maxAttempts;
     }
 
+    /** The listener set by {@link #withProgressListener}, or null. */
     public Consumer<Object> progressListener() {
         return progressListener;
     }

@@ -1,11 +1,11 @@
 package dev.offload.pool;
 
-import dev.offload.transport.AdaptiveSpin;
-import dev.offload.transport.CorruptFrameException;
-import dev.offload.transport.Frame;
-import dev.offload.transport.FrameType;
-import dev.offload.transport.shm.SpinGate;
-import dev.offload.worker.WorkerProtocol;
+import dev.offload.transport.internal.AdaptiveSpin;
+import dev.offload.transport.internal.CorruptFrameException;
+import dev.offload.transport.internal.Frame;
+import dev.offload.transport.internal.FrameType;
+import dev.offload.transport.internal.shm.SpinGate;
+import dev.offload.worker.internal.WorkerProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -25,6 +25,7 @@ public class PoolRejectedException extends OffloadException {
         this.reason = reason;
     }
 
+    /** Why the job was not run: whether retrying later may help. */
     public Reason reason() {
         return reason;
     }

@@ -1,6 +1,6 @@
 package dev.offload.pool;
 
-import dev.offload.transport.shm.RunQueue;
+import dev.offload.transport.internal.shm.RunQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

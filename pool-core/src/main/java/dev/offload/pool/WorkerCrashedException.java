@@ -12,6 +12,11 @@ public class WorkerCrashedException extends OffloadException {
     private final String signal;
     private final List<String> stderrTail;
 
+    /**
+     * Made by the pool; public for callers that wrap or test it.
+     *
+     * @param signal the signal's name, e.g. {@code SIGKILL}, or null
+     */
     public WorkerCrashedException(String message, int exitCode, String signal, List<String> stderrTail) {
         super(message);
         this.exitCode = exitCode;

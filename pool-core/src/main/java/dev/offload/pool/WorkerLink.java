@@ -1,9 +1,9 @@
 package dev.offload.pool;
 
-import dev.offload.launcher.WorkerProcess;
-import dev.offload.transport.Channel;
-import dev.offload.transport.Frame;
-import dev.offload.transport.FrameType;
+import dev.offload.launcher.internal.WorkerProcess;
+import dev.offload.transport.internal.Channel;
+import dev.offload.transport.internal.Frame;
+import dev.offload.transport.internal.FrameType;
 
 import java.io.IOException;
 import java.util.concurrent.locks.ReentrantLock;

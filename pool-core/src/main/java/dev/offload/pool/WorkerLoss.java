@@ -1,7 +1,7 @@
 package dev.offload.pool;
 
-import dev.offload.launcher.ExitStatus;
-import dev.offload.launcher.WorkerProcess;
+import dev.offload.launcher.internal.ExitStatus;
+import dev.offload.launcher.internal.WorkerProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

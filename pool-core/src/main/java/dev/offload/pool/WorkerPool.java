@@ -2,14 +2,14 @@ package dev.offload.pool;
 
 import com.fasterxml.jackson.databind.JavaType;
 import dev.offload.config.PoolConfig;
-import dev.offload.launcher.TransportSelection;
-import dev.offload.launcher.TransportUnavailableException;
-import dev.offload.launcher.WorkerLauncher;
-import dev.offload.launcher.WorkerProcess;
-import dev.offload.transport.shm.SpinGate;
-import dev.offload.worker.HandlerTypes;
+import dev.offload.launcher.internal.TransportSelection;
+import dev.offload.launcher.internal.TransportUnavailableException;
+import dev.offload.launcher.internal.WorkerLauncher;
+import dev.offload.launcher.internal.WorkerProcess;
+import dev.offload.transport.internal.shm.SpinGate;
+import dev.offload.worker.internal.HandlerTypes;
 import dev.offload.worker.JobHandler;
-import dev.offload.worker.PayloadCodec;
+import dev.offload.worker.internal.PayloadCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +59,7 @@ public final class WorkerPool implements AutoCloseable {
     static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
 
     /** The remote type of a job whose input did not decode into the handler's input type. */
-    public static final String INPUT_DECODING_ERROR = "dev.offload.worker.JobRunner$InputDecodingException";
+    public static final String INPUT_DECODING_ERROR = "dev.offload.worker.internal.JobRunner$InputDecodingException";
 
     private final PoolConfig config;
     private final TransportSelection transport;
@@ -162,6 +162,7 @@ public final class WorkerPool implements AutoCloseable {
         return started;
     }
 
+    /** Queues a job with {@link JobOptions#defaults()}; see {@link #submit(Class, Object, JobOptions)}. */
     public <I, O> CompletableFuture<O> submit(Class<? extends JobHandler<I, O>> handler, I input) {
         return submit(handler, input, JobOptions.defaults());
     }
@@ -267,6 +268,7 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** A snapshot of the pool's state and counters, including the transport really in use. */
     public PoolStats stats() {
         String kind = transport.kind();
         int busy = 0;

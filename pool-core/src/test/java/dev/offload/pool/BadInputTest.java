@@ -38,7 +38,7 @@ class BadInputTest {
             Throwable thrown = catchThrowable(() -> pool.submit(Grow.class, 10_000).join());
             assertThat(thrown.getCause()).isInstanceOf(JobFailedException.class);
             JobFailedException failure = (JobFailedException) thrown.getCause();
-            assertThat(failure.remoteType()).isEqualTo("dev.offload.transport.FrameTooLargeException");
+            assertThat(failure.remoteType()).isEqualTo("dev.offload.transport.internal.FrameTooLargeException");
             assertThat(failure.getMessage()).contains("exceeds transport.maxFrameBytes (4096 bytes)");
             assertThat(pool.submit(Grow.class, 100).join()).hasSize(100);
         }

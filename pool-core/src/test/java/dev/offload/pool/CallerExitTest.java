@@ -36,7 +36,7 @@ class CallerExitTest {
     void shouldLeaveNoWorkerAndNoSharedMemoryWithin5Seconds(String ending, String transport) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(dev.offload.transport.shm.ChronicleSupport.requiredJvmFlags());
+        cmd.addAll(dev.offload.transport.internal.shm.ChronicleSupport.requiredJvmFlags());
         cmd.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), OrphanParentMain.class.getName(), transport));
         Process caller = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         Set<Long> workers;

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class NoLeftovers implements AfterEachCallback {
     static final Path SHM = Path.of("/dev/shm");
-    private static final String WORKER_MAIN = "dev.offload.worker.WorkerMain";
+    private static final String WORKER_MAIN = "dev.offload.worker.internal.WorkerMain";
 
     @Override
     public void afterEach(ExtensionContext context) {

@@ -35,6 +35,7 @@ class TransportSelectionTest {
         String out = runWithoutChronicleFlags("shm");
         assertThat(out).contains("ERROR transport.kind is shm but shared memory is unavailable")
                 .contains("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED")
+                .contains("`offload jvm-flags` prints them")
                 .doesNotContain("RESULT");
     }
 

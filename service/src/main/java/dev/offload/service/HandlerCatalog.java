@@ -1,7 +1,7 @@
 package dev.offload.service;
 
 import com.fasterxml.jackson.databind.JavaType;
-import dev.offload.worker.HandlerTypes;
+import dev.offload.worker.internal.HandlerTypes;
 import dev.offload.worker.JobHandler;
 
 import java.lang.reflect.Modifier;

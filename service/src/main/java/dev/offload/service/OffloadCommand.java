@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 /** {@code offload}: the command line of the Offload service. */
 @Command(name = "offload", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Runs CPU-heavy jobs in a pool of forked worker JVMs.",
-        subcommands = {ServeCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, BenchCommand.class, ConfigCommand.class, JvmFlagsCommand.class,
+            CommandLine.HelpCommand.class})
 public final class OffloadCommand implements Callable<Integer> {
 
     @Spec

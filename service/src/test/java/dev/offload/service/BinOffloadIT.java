@@ -56,12 +56,27 @@ class BinOffloadIT {
         Path config = Files.writeString(dir.resolve("bench.yaml"), TestConfigs.oneWorkerYaml());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-        Run run = run(new ProcessBuilder(java, "-jar", REPO.resolve("service/target/offload.jar").toString(), "bench",
+        // -cp, not -jar: the jar's manifest Add-Opens/Add-Exports apply to java -jar only.
+        Run run = run(new ProcessBuilder(java, "-cp", REPO.resolve("service/target/offload.jar").toString(),
+                OffloadCommand.class.getName(), "bench",
                 "--config", config.toString(), "--transport", "shm", "--jobs", "10", "--warmup", "0")
                 .directory(dir.toFile()));
 
         assertThat(run.status()).as(run.out()).isZero();
         assertThat(run.out()).containsPattern("(?m)^shm\\s+unavailable: .*--add-");
+    }
+
+    @Test
+    void shouldRunShmFromAPlainJavaDashJarThanksToTheManifest() throws Exception {
+        Path config = Files.writeString(dir.resolve("bench.yaml"), TestConfigs.oneWorkerYaml());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Run run = run(new ProcessBuilder(java, "-jar", REPO.resolve("service/target/offload.jar").toString(), "bench",
+                "--config", config.toString(), "--transport", "shm", "--jobs", "10", "--warmup", "0")
+                .directory(dir.toFile()));
+
+        assertThat(run.status()).as(run.out()).isZero();
+        assertThat(run.out()).doesNotContain("unavailable").containsPattern("(?m)^shm\\s+\\d");
     }
 
     private record Run(int status, String out) {

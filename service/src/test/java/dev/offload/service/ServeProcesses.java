@@ -1,7 +1,7 @@
 package dev.offload.service;
 
 import dev.offload.cluster.ProcessMarker;
-import dev.offload.transport.shm.ShmDirectory;
+import dev.offload.transport.internal.shm.ShmDirectory;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 

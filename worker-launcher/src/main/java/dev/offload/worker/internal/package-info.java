@@ -1,2 +1,2 @@
-/** Worker-side classes Offload uses itself; not for handler authors. */
+/** Internal (docs/API.md): the worker JVM (WorkerMain and its loop) and what parent and worker share. */
 package dev.offload.worker.internal;

@@ -1,0 +1,2 @@
+/** The same jobs across hosts: {@link dev.offload.cluster.ClusterPool}, on Hazelcast. */
+package dev.offload.cluster;

@@ -1,0 +1,2 @@
+/** A pool's statistics as Micrometer meters: {@link dev.offload.micrometer.OffloadMetrics}. */
+package dev.offload.micrometer;

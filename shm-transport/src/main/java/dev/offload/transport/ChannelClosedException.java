@@ -1,8 +1,0 @@
-package dev.offload.transport;
-
-/** The peer ended the stream at a frame boundary, or this side closed the channel. */
-public class ChannelClosedException extends ChannelException {
-    public ChannelClosedException(String message) {
-        super(message);
-    }
-}

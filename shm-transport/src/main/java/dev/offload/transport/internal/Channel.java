@@ -1,0 +1,76 @@
+package dev.offload.transport.internal;
+
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
+
+/**
+ * A two-way, ordered, frame-at-a-time link between the parent and one worker.
+ *
+ * <p>Two ways to read. A worker blocks in {@link #receive}. The parent's pool reads many channels
+ * from one reader role: it {@link #poll}s each, and when none has anything it arms each channel's
+ * wake-up ({@link #prepareSleep}) and sleeps in one {@code Selector} on all their
+ * {@link #wakeups()} at once.
+ *
+ * <p>Threading contract: {@link #send} and {@link #trySend} may be called from any thread (sends
+ * are serialised inside); {@link #receive}, {@link #poll}, {@link #prepareSleep},
+ * {@link #cancelSleep} and {@link #drainWakeups} belong to one reader at a time (a new reader must
+ * see the previous one's writes: hand the role over through a volatile write or a CAS).
+ * {@link #close} may be called from any thread, is idempotent, and wakes a reader blocked in
+ * {@link #receive} with a {@link ChannelClosedException}.
+ */
+public interface Channel extends AutoCloseable {
+
+    /**
+     * Sends a frame, waiting if the channel has no room yet. Frames whose payload exceeds the
+     * channel's {@code maxFrameBytes} are refused with {@link FrameTooLargeException} before
+     * anything is written, and the channel stays usable.
+     */
+    void send(Frame frame) throws IOException;
+
+    /**
+     * Sends {@code frame} only if that needs no waiting (for another sender, for room, for a new
+     * file); otherwise sends nothing and returns false. Never blocks: the pool's {@code submit()}
+     * calls it on the caller's thread. It may make one non-blocking system call, to wake a peer
+     * that sleeps.
+     */
+    boolean trySend(Frame frame) throws IOException;
+
+    /**
+     * Waits for the next frame. Throws {@link ChannelClosedException} when the peer has gone (clean
+     * end of stream) or the channel was closed, {@link CorruptFrameException} when the bytes are not
+     * a frame (after which the channel is unusable: there is no way to find the next frame boundary).
+     */
+    Frame receive() throws IOException;
+
+    /** The next frame if one has arrived, else {@code null} without waiting. Same exceptions as {@link #receive}. */
+    Frame poll() throws IOException;
+
+    /**
+     * The reader is about to sleep on {@link #wakeups()}: arms the wake-up, so that the next frame
+     * the peer sends makes it readable. Returns false (and disarms) when a frame arrived meanwhile:
+     * {@link #poll} again instead of sleeping. No frame can slip between a true answer and the sleep.
+     */
+    boolean prepareSleep() throws IOException;
+
+    /** The reader stays awake after all: disarms what {@link #prepareSleep} armed, so the peer need not wake anyone. */
+    void cancelSleep();
+
+    /**
+     * Readable once a frame arrived after {@link #prepareSleep}, or when the peer is gone; for a
+     * {@code Selector} (register it non-blocking for {@code OP_READ}). Null on a channel that cannot
+     * be watched this way (a worker's end): use {@link #receive}.
+     */
+    SelectableChannel wakeups();
+
+    /**
+     * Consumes what made {@link #wakeups()} readable, without blocking. Returns true when the peer
+     * is gone: {@link #poll} until it throws, to read what the peer sent before it went.
+     */
+    boolean drainWakeups();
+
+    /** {@code "shm"} or {@code "pipe"}. */
+    String kind();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,164 @@
+package dev.offload.transport.internal.shm;
+
+import dev.offload.transport.internal.CorruptFrameException;
+import dev.offload.transport.internal.Frame;
+import dev.offload.transport.internal.FrameCodec;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Reads frames from one direction's queue, and deletes the cycle files it has finished with.
+ *
+ * <p>Not thread-safe: the owning channel calls it under its read lock.
+ *
+ * <p>Deleting: this tailer is the queue's only reader, and it moves to cycle {@code c + 1} only
+ * after the writer has finished cycle {@code c} (written its end-of-cycle marker and started the
+ * next file). So when the tailer's cycle changes, every older cycle file is done with on both
+ * sides and is deleted. The writer may still have an old file mapped; on Linux unlinking a mapped
+ * file is safe, and tmpfs frees the pages when the last mapping goes.
+ */
+final class FrameTailer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameTailer.class);
+    /** Frames up to this size are decoded through one reused buffer; bigger ones get their own. */
+    private static final int RETAINED_BUFFER_BYTES = 64 * 1024;
+    private static final String CYCLE_FILE_SUFFIX = ".cq4";
+
+    private final Path queueDir;
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final long maxFrameBytes;
+    private final long maxDocumentBytes;
+    private final String source;
+    private final PayloadArena arena;
+    private final LongConsumer releaseArena;
+    private ByteBuffer scratch = ByteBuffer.allocate(1024);
+    private int cycle = Integer.MIN_VALUE;
+
+    /**
+     * @param arena        where the writer puts large payloads
+     * @param releaseArena told how far the arena may be reused, after each large payload is copied out
+     */
+    FrameTailer(Path queueDir, long maxFrameBytes, String source, PayloadArena arena, LongConsumer releaseArena) {
+        this.queueDir = queueDir;
+        this.arena = arena;
+        this.releaseArena = releaseArena;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxDocumentBytes = ShmQueues.maxDocumentBytes();
+        this.source = source;
+        this.queue = ShmQueues.open(queueDir);
+        try {
+            this.tailer = queue.createTailer();
+            // The channel's read lock, not a fixed thread, serialises this tailer.
+            tailer.singleThreadedCheckDisabled(true);
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+    }
+
+    /** The next frame, or null when the writer has not published one yet. Never blocks. */
+    Frame poll() throws CorruptFrameException {
+        Frame frame;
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return null;
+            }
+            frame = decode(dc.wire().bytes());
+        }
+        int now = tailer.cycle();
+        if (now != cycle) {
+            cycle = now;
+            deleteFinishedCycles();
+        }
+        return frame;
+    }
+
+    private Frame decode(Bytes<?> bytes) throws CorruptFrameException {
+        long length = bytes.readRemaining();
+        if (length > maxDocumentBytes) {
+            // Checked before allocating: a hostile or corrupt document must not size our buffers.
+            throw new CorruptFrameException(source + ": a document of " + length + " bytes is larger than any frame "
+                    + "document can be (" + maxDocumentBytes + " bytes: large payloads travel in the arena)");
+        }
+        int len = (int) length;
+        ByteBuffer buf = buffer(len);
+        int read = bytes.read(buf.array(), 0, len);
+        buf.limit(Math.max(read, 0));
+        FrameCodec.Header header = FrameCodec.readHeader(buf, maxFrameBytes, source);
+        if (header.inArena()) {
+            Frame frame = header.toFrame(arena.copyOut(header.arenaOffset(), header.payloadLength(), source));
+            releaseArena.accept(header.arenaEnd());
+            return frame;
+        }
+        Frame frame = FrameCodec.readBody(header, buf, source);
+        if (buf.hasRemaining()) {
+            throw new CorruptFrameException(source + ": " + buf.remaining() + " stray bytes after a " + frame.type()
+                    + " frame in one document");
+        }
+        return frame;
+    }
+
+    private ByteBuffer buffer(int length) {
+        if (length > scratch.capacity()) {
+            if (length > RETAINED_BUFFER_BYTES) {
+                return ByteBuffer.allocate(length);
+            }
+            scratch = ByteBuffer.allocate(RETAINED_BUFFER_BYTES);
+        }
+        return scratch.clear();
+    }
+
+    private void deleteFinishedCycles() {
+        File current = tailer.currentFile();
+        if (current == null) {
+            return;
+        }
+        // Cycle file names are fixed-width timestamps, so name order is cycle order. The two newest
+        // files are always kept: the tailer's idea of its current file can run ahead of the cycle
+        // it reads (seen on JDK 25: "the current cycle seems to have been deleted from under the
+        // queue"), and a cycle deleted while the writer still appends to it would lose frames.
+        String currentName = current.getName();
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(queueDir, "*" + CYCLE_FILE_SUFFIX)) {
+            stream.forEach(files::add);
+        } catch (IOException e) {
+            LOG.debug("{}: could not list cycle files in {}", source, queueDir, e);
+            return;
+        }
+        files.sort(Comparator.comparing(f -> f.getFileName().toString()));
+        for (Path file : files.subList(0, Math.max(0, files.size() - 2))) {
+            if (file.getFileName().toString().compareTo(currentName) < 0) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // Not fatal: the pool deletes its whole directory on close.
+                    LOG.debug("{}: could not delete finished cycle file {}", source, file, e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            tailer.close();
+        } finally {
+            queue.close();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.offload.transport.internal.shm;
+
+import dev.offload.transport.internal.ChannelException;
+import dev.offload.transport.internal.ChannelOptions;
+import dev.offload.transport.internal.FrameCodec;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.rollcycles.LegacyRollCycles;
+
+import java.nio.file.Path;
+
+/**
+ * How every Offload queue is built, in one place, so that {@code prepare} and both sides agree
+ * (Chronicle stores the roll cycle in the queue's metadata and overrides a builder that differs).
+ */
+final class ShmQueues {
+    /**
+     * One cycle file per minute. The queue carries only small documents (large payloads go through
+     * the {@link PayloadArena}), so a minute of even a busy pool's frames is tens of megabytes, and
+     * the reader deletes each file once it has moved past it. A roll costs the writer one to a few
+     * milliseconds, so it stays off the per-second path; an idle queue does not roll.
+     */
+    static final RollCycle ROLL_CYCLE = LegacyRollCycles.MINUTELY;
+
+    /** Largest maxFrameBytes the shm transport accepts; larger frames belong on the pipe. */
+    static final long MAX_FRAME_BYTES = 256L << 20;
+
+    private static final long BLOCK_SIZE = 4L << 20;
+
+    private ShmQueues() {
+    }
+
+    static Path queueDir(Path workerDir, Direction direction) {
+        return workerDir.resolve(direction.dirName());
+    }
+
+    static Path arenaFile(Path workerDir, Direction direction) {
+        return workerDir.resolve(direction.dirName() + PayloadArena.SUFFIX);
+    }
+
+    static void checkSupported(ChannelOptions options) throws ChannelException {
+        if (options.maxFrameBytes() > MAX_FRAME_BYTES) {
+            throw new ChannelException("the shm transport takes transport.maxFrameBytes up to " + MAX_FRAME_BYTES
+                    + " bytes (got " + options.maxFrameBytes() + "): lower it or use the pipe transport");
+        }
+    }
+
+    /**
+     * Bytes of the largest document: payloads over {@link PayloadArena#INLINE_MAX_BYTES} travel in
+     * the arena, so a document holds a header, a handler name and a small payload or a reference.
+     */
+    static long maxDocumentBytes() {
+        return FrameCodec.HEADER_BYTES + ChannelOptions.MAX_HANDLER_BYTES
+                + Math.max(PayloadArena.INLINE_MAX_BYTES, FrameCodec.ARENA_REF_BYTES);
+    }
+
+    /**
+     * Chronicle maps a cycle file in blocks of this size and refuses a document bigger than a
+     * quarter of one; documents are small, so the block only sets how often the writer maps the
+     * next stretch of file. On tmpfs the file is sparse: pages cost memory only when written.
+     */
+    static long blockSize() {
+        return BLOCK_SIZE;
+    }
+
+    static SingleChronicleQueue open(Path queueDir) {
+        SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(queueDir)
+                .rollCycle(Boolean.getBoolean("x.secondly") ? net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY : ROLL_CYCLE)
+                .blockSize(blockSize());
+        if (Integer.getInteger("x.spacing") != null) {
+            b.indexSpacing(Integer.getInteger("x.spacing"));
+        }
+        return b.build();
+    }
+}

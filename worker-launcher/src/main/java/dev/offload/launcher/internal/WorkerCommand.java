@@ -1,0 +1,91 @@
+package dev.offload.launcher.internal;
+
+import dev.offload.config.PoolConfig;
+import dev.offload.transport.internal.shm.ChronicleSupport;
+import dev.offload.worker.internal.WorkerMain;
+import dev.offload.worker.internal.WorkerProtocol;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line and environment of a worker JVM. Built as a list of arguments for
+ * {@link ProcessBuilder}: no shell ever sees them.
+ */
+final class WorkerCommand {
+    private static final Path NICE = Path.of("/usr/bin/nice");
+    /**
+     * The JVM writes its own warnings (unified logging) and VM messages to stdout by default, and a
+     * worker's stdout is its pipe channel (or, over shm, its doorbell): a stale class archive, a
+     * full code cache or a deprecated flag would corrupt the channel or be lost. They go to stderr,
+     * which the parent logs. A user's {@code -Xlog} in {@code workers.jvmArgs} comes later and wins.
+     */
+    static final List<String> VM_OUTPUT_TO_STDERR = List.of(
+            "-Xlog:disable", "-Xlog:all=warning:stderr:uptime,level,tags", "-XX:+DisplayVMOutputToStderr");
+    /** Parent variables a worker keeps; everything else is left out unless configured. */
+    private static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR");
+
+    private WorkerCommand() {
+    }
+
+    static List<String> command(PoolConfig config) {
+        return command(config, List.of());
+    }
+
+    /** {@code classArchiveFlags} (AppCDS) come before {@code workers.jvmArgs}, so a user's own wins. */
+    static List<String> command(PoolConfig config, List<String> classArchiveFlags) {
+        List<String> cmd = new ArrayList<>();
+        if (config.workerNice() > 0 && Files.isExecutable(NICE)) {
+            // nice(1) execs the JVM: the worker keeps the pid we watch, at a lower priority. No shell.
+            cmd.add(NICE.toString());
+            cmd.add("-n");
+            cmd.add(Integer.toString(config.workerNice()));
+        }
+        cmd.addAll(jvmCommand(config, classArchiveFlags));
+        return cmd;
+    }
+
+    /** The {@code java} command itself, without the {@code nice} in front. */
+    static List<String> jvmCommand(PoolConfig config, List<String> classArchiveFlags) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (config.workerHeapBytes() > 0) {
+            cmd.add("-Xmx" + config.workerHeap());
+        }
+        cmd.addAll(ChronicleSupport.jvmFlags()); // module access, JDK 23+ allowances, quiet properties
+        cmd.addAll(VM_OUTPUT_TO_STDERR);
+        cmd.add("-D" + WorkerProtocol.PROP_HEARTBEAT_MS + "=" + config.heartbeatInterval().toMillis());
+        cmd.addAll(classArchiveFlags);
+        cmd.addAll(config.workerJvmArgs());
+        cmd.add("-cp");
+        cmd.add(classPath(config));
+        cmd.add(WorkerMain.class.getName());
+        return cmd;
+    }
+
+    /** The workers' class path: {@code workers.classPath}, else the parent's. */
+    static String classPath(PoolConfig config) {
+        return config.workerClassPath().orElse(System.getProperty("java.class.path"));
+    }
+
+    static Map<String, String> environment(PoolConfig config, String workerId, String channelSpec, String token) {
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> parent = System.getenv();
+        for (String name : INHERITED_ENV) {
+            String value = parent.get(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        env.putAll(config.workerEnv());
+        env.put(WorkerProtocol.ENV_CHANNEL, channelSpec);
+        env.put(WorkerProtocol.ENV_TOKEN, token);
+        env.put(WorkerProtocol.ENV_WORKER_ID, workerId);
+        env.put(WorkerProtocol.ENV_PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+        return env;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.offload.worker.internal;
+
+import dev.offload.transport.internal.Channel;
+import dev.offload.transport.internal.Frame;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Frames read early (while a job polled for its cancel) and kept for the main loop, in order.
+ * Guarded by its own monitor: a handler's threads may poll while the main thread waits.
+ */
+final class Inbox {
+    private final ArrayDeque<Frame> pending = new ArrayDeque<>();
+    /** Jobs cancelled while they waited behind the running one: skipped when their turn comes. */
+    private final Set<Long> cancelledAhead = new HashSet<>();
+    private IOException failure;
+
+    /** A CANCEL for a job that has not started: the parent pipelines jobs, so it may be queued here. */
+    synchronized void cancelAhead(long jobId) {
+        cancelledAhead.add(jobId);
+    }
+
+    /** True (once) when the job about to start was cancelled while it waited. */
+    synchronized boolean takeCancelled(long jobId) {
+        return !cancelledAhead.isEmpty() && cancelledAhead.remove(jobId);
+    }
+
+    synchronized void add(Frame frame) {
+        pending.add(frame);
+    }
+
+    synchronized void broken(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+    }
+
+    /** The next kept frame, else the next frame from the channel. */
+    Frame next(Channel channel) throws IOException {
+        synchronized (this) {
+            Frame kept = pending.poll();
+            if (kept != null) {
+                return kept;
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+        return channel.receive();
+    }
+}

@@ -29,6 +29,7 @@ class BenchCommandTest {
     @Test
     void shouldPrintJsonWithPercentilesAndThroughput() throws IOException {
         Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--jobs", "200",
+                "--throughput-jobs", "200", "--throughput-warmup", "0",
                 "--warmup", "50", "--workers", "1", "--payload", "64", "--large-payload", "100000",
                 "--large-jobs", "20", "--large-warmup", "5", "--json");
 
@@ -57,7 +58,8 @@ class BenchCommandTest {
 
     @Test
     void shouldPrintBothTransportsSideBySideWithTheirRatio() throws IOException {
-        Cli.Run run = Cli.run("bench", "--config", smallPools(), "--jobs", "100", "--warmup", "20", "--workers", "1",
+        Cli.Run run = Cli.run("bench", "--config", smallPools(), "--jobs", "100",
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "20", "--workers", "1",
                 "--large-jobs", "5", "--large-warmup", "1");
 
         assertThat(run.status()).as(run.err()).isZero();
@@ -75,7 +77,7 @@ class BenchCommandTest {
     @Test
     void shouldRunOnlyTheCasesAsked() throws IOException {
         Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--cases", "callback",
-                "--jobs", "50", "--warmup", "10", "--json");
+                "--jobs", "50", "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "10", "--json");
 
         assertThat(run.status()).as(run.err()).isZero();
         JsonNode pipe = new ObjectMapper().readTree(run.out()).get("results").get(0);
@@ -90,7 +92,8 @@ class BenchCommandTest {
         Path page = dir.resolve("bench.html");
         Path hgrm = dir.resolve("hgrm");
 
-        Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--jobs", "100", "--warmup", "20",
+        Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--jobs", "100",
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "20",
                 "--workers", "1", "--large-payload", "100000", "--large-jobs", "10", "--large-warmup", "2",
                 "--html", page.toString(), "--hgrm", hgrm.toString());
 

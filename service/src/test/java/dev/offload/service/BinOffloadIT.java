@@ -59,7 +59,8 @@ class BinOffloadIT {
         // -cp, not -jar: the jar's manifest Add-Opens/Add-Exports apply to java -jar only.
         Run run = run(new ProcessBuilder(java, "-cp", REPO.resolve("service/target/offload.jar").toString(),
                 OffloadCommand.class.getName(), "bench",
-                "--config", config.toString(), "--transport", "shm", "--jobs", "10", "--warmup", "0")
+                "--config", config.toString(), "--transport", "shm", "--jobs", "10",
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "0")
                 .directory(dir.toFile()));
 
         assertThat(run.status()).as(run.out()).isZero();
@@ -72,7 +73,8 @@ class BinOffloadIT {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
         Run run = run(new ProcessBuilder(java, "-jar", REPO.resolve("service/target/offload.jar").toString(), "bench",
-                "--config", config.toString(), "--transport", "shm", "--jobs", "10", "--warmup", "0")
+                "--config", config.toString(), "--transport", "shm", "--jobs", "10",
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "0")
                 .directory(dir.toFile()));
 
         assertThat(run.status()).as(run.out()).isZero();

@@ -81,6 +81,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "unmeasured round trips before the large case (default: ${DEFAULT-VALUE})")
     int largeWarmup;
 
+    @Option(names = "--throughput-jobs", paramLabel = "N", defaultValue = "200000",
+            description = "measured jobs of the throughput phase (default: ${DEFAULT-VALUE})")
+    int throughputJobs;
+
+    @Option(names = "--throughput-warmup", paramLabel = "N", defaultValue = "400000",
+            description = "unmeasured jobs before the throughput phase, for the JIT to reach its steady state (default: ${DEFAULT-VALUE})")
+    int throughputWarmup;
+
     @Option(names = "--json", description = "print a JSON document instead of a table")
     boolean json;
 
@@ -178,11 +186,13 @@ public final class BenchCommand implements Callable<Integer> {
         positive("--large-payload", largePayloadBytes, 0);
         positive("--large-jobs", largeJobs, 1);
         positive("--large-warmup", largeWarmup, 0);
+        positive("--throughput-jobs", throughputJobs, 1);
+        positive("--throughput-warmup", throughputWarmup, 0);
         if (cases.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--cases must name at least one case");
         }
         return new BenchSettings(jobs, warmup, payloadBytes, workers, inFlight, EnumSet.copyOf(cases),
-                largePayloadBytes, largeJobs, largeWarmup);
+                largePayloadBytes, largeJobs, largeWarmup, throughputJobs, throughputWarmup);
     }
 
     private void atMostFrameLimit(String option, int bytes, PoolConfig config) {

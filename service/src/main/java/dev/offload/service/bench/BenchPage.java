@@ -70,7 +70,8 @@ final class BenchPage {
         if (!bars.isEmpty()) {
             out.append("<h2>Throughput</h2>\n<p>").append(Svg.escape(String.format(Locale.ROOT,
                             "%,d no-op jobs of %d bytes on %d worker(s), %d in flight, after %,d warm-up.",
-                            settings.jobs(), settings.payloadBytes(), settings.workers(), settings.inFlight(), settings.warmup())))
+                            settings.throughputJobs(), settings.payloadBytes(), settings.workers(), settings.inFlight(),
+                            settings.throughputWarmup())))
                     .append("</p>\n").append(bars.svg());
         }
         out.append("<p class=\"meta\">Written by <code>offload bench --html</code>. ")

@@ -29,8 +29,9 @@ final class BenchReport {
     String table() {
         var out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "offload bench: %,d round trips of %d bytes on 1 worker after %,d warm-up; "
-                        + "throughput with %d worker(s), %d jobs in flight%n",
-                settings.jobs(), settings.payloadBytes(), settings.warmup(), settings.workers(), settings.inFlight()));
+                        + "throughput: %,d jobs on %d worker(s), %d in flight, after %,d warm-up%n",
+                settings.jobs(), settings.payloadBytes(), settings.warmup(), settings.throughputJobs(), settings.workers(),
+                settings.inFlight(), settings.throughputWarmup()));
         out.append(String.format(Locale.ROOT, "JDK %s, %d processors%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors()));
         if (settings.runs(BenchCase.roundtrip) || settings.runs(BenchCase.throughput)) {
@@ -98,6 +99,8 @@ final class BenchReport {
         doc.put("largePayloadBytes", settings.largePayloadBytes());
         doc.put("largeJobs", settings.largeJobs());
         doc.put("largeWarmup", settings.largeWarmup());
+        doc.put("throughputJobs", settings.throughputJobs());
+        doc.put("throughputWarmup", settings.throughputWarmup());
         doc.put("jdk", Runtime.version().toString());
         doc.put("processors", Runtime.getRuntime().availableProcessors());
         doc.put("results", results);

@@ -94,13 +94,13 @@ final class TransportBench {
                 .build();
         progress.accept(transport + ": starting " + settings.workers() + " worker(s) for throughput");
         try (WorkerPool pool = WorkerPool.start(config)) {
-            progress.accept(transport + ": " + settings.warmup() + " warm-up jobs, " + settings.inFlight() + " in flight");
-            inFlight(pool, settings.warmup());
-            progress.accept(transport + ": " + settings.jobs() + " measured jobs, " + settings.inFlight() + " in flight");
+            progress.accept(transport + ": " + settings.throughputWarmup() + " warm-up jobs, " + settings.inFlight() + " in flight");
+            inFlight(pool, settings.throughputWarmup());
+            progress.accept(transport + ": " + settings.throughputJobs() + " measured jobs, " + settings.inFlight() + " in flight");
             long start = System.nanoTime();
-            inFlight(pool, settings.jobs());
+            inFlight(pool, settings.throughputJobs());
             long elapsed = System.nanoTime() - start;
-            return Math.round(settings.jobs() * 1e9 / Math.max(1, elapsed));
+            return Math.round(settings.throughputJobs() * 1e9 / Math.max(1, elapsed));
         }
     }
 

@@ -1,11 +1,9 @@
 package dev.offload.transport.internal.shm;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,17 +16,8 @@ class ChronicleSupportTest {
     /** The parent pom's chronicle.jvm.flags, which Surefire passes (the source the jar's resource is made from). */
     private static final List<String> POM_FLAGS = pomList("chronicle.jvm.flags");
 
-    private TestShmBase base;
-
-    @BeforeEach
-    void createBase() throws IOException {
-        base = TestShmBase.create();
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws IOException {
-        base.assertEmptyAndDelete();
-    }
+    @RegisterExtension
+    final TestShmBase.PerTest base = TestShmBase.perTest();
 
     @Test
     void requiredFlagsShouldMatchThePom() {

@@ -1,9 +1,8 @@
 package dev.offload.transport.internal.shm;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -18,17 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The doorbell's file appears only once the parent listens: a worker that sees it is never refused. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DoorbellListenerTest {
-    private TestShmBase base;
-
-    @BeforeEach
-    void createBase() throws IOException {
-        base = TestShmBase.create();
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws IOException {
-        base.assertEmptyAndDelete();
-    }
+    @RegisterExtension
+    final TestShmBase.PerTest base = TestShmBase.perTest();
 
     /**
      * A worker thread connects the moment the file shows, as a worker JVM that booted faster than

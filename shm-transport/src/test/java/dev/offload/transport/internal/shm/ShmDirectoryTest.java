@@ -1,10 +1,9 @@
 package dev.offload.transport.internal.shm;
 
 import dev.offload.transport.internal.ChannelException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,17 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 class ShmDirectoryTest {
-    private TestShmBase base;
-
-    @BeforeEach
-    void createBase() throws IOException {
-        base = TestShmBase.create();
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws IOException {
-        base.assertEmptyAndDelete();
-    }
+    @RegisterExtension
+    final TestShmBase.PerTest base = TestShmBase.perTest();
 
     @Test
     void shouldCreateAPrivateDirectoryNamedAfterThisProcess() throws IOException {

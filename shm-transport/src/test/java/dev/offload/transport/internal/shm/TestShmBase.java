@@ -1,5 +1,9 @@
 package dev.offload.transport.internal.shm;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +22,35 @@ final class TestShmBase {
 
     private TestShmBase(Path path) {
         this.path = path;
+    }
+
+    /**
+     * One base per test, as a JUnit extension: made before each test, checked empty and deleted
+     * after it ({@code @RegisterExtension final TestShmBase.PerTest base = TestShmBase.perTest();}).
+     */
+    static PerTest perTest() {
+        return new PerTest();
+    }
+
+    static final class PerTest implements BeforeEachCallback, AfterEachCallback {
+        private TestShmBase base;
+
+        private PerTest() {
+        }
+
+        Path path() {
+            return base.path();
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) throws IOException {
+            base = create();
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) throws IOException {
+            base.assertEmptyAndDelete();
+        }
     }
 
     static TestShmBase create() throws IOException {

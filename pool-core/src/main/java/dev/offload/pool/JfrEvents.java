@@ -40,7 +40,7 @@ final class JfrEvents {
     /** A cancelled job ({@code JobFuture.cancel}): the worker holding it, if any, is {@code job.link}. */
     static void cancelled(Job job) {
         if (FlightRecorder.isInitialized() && Types.JOB.isEnabled()) {
-            commitJob(job, job.link, -1, null, "cancelled", "cancelled by its caller");
+            commitJob(job, job.link, -1, "cancelled", "cancelled by its caller");
         }
     }
 
@@ -78,10 +78,10 @@ final class JfrEvents {
     }
 
     private static void commitJob(Job job, WorkerLink link, long runNanos, Throwable failure) {
-        commitJob(job, link, runNanos, failure, outcome(failure), failure == null ? null : failure.getMessage());
+        commitJob(job, link, runNanos, outcome(failure), failure == null ? null : failure.getMessage());
     }
 
-    private static void commitJob(Job job, WorkerLink link, long runNanos, Throwable failure, String outcome, String error) {
+    private static void commitJob(Job job, WorkerLink link, long runNanos, String outcome, String error) {
         long now = System.nanoTime();
         long sent = job.sentAt;
         JobEvent event = new JobEvent();

@@ -2,6 +2,8 @@ package dev.offload.examples;
 
 import dev.offload.config.PoolConfig;
 import dev.offload.examples.handlers.CountPrimes;
+import dev.offload.netty.NettyAnswerLoop;
+import dev.offload.pool.AnswerLoop;
 import dev.offload.pool.JobOptions;
 import dev.offload.pool.JobTimeoutException;
 import dev.offload.pool.WorkerPool;
@@ -41,17 +43,20 @@ import java.util.List;
  * A Netty HTTP server that answers {@code GET /primes?below=N} by counting primes in a worker JVM.
  * The handler submits the job with the channel's {@code EventLoop} as the executor, so the job's
  * future completes on that loop and the response is written there, like any other Netty
- * callback. Run {@link #main} and try {@code curl 'http://localhost:8080/primes?below=2000000'}.
+ * callback. The loop also reads the pool's answers itself ({@code readAnswersOn}): a worker's
+ * answer wakes the loop directly, with no pool thread in between. Run {@link #main} and try {@code curl 'http://localhost:8080/primes?below=2000000'}.
  */
 public final class NettyExample implements AutoCloseable {
     private final EventLoopGroup loops;
     private final Channel server;
+    private final AnswerLoop.Attachment reading;
 
     public NettyExample(WorkerPool pool, int port) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         loops = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("offload-example-netty"),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
+            reading = pool.readAnswersOn(NettyAnswerLoop.of(loops.next())); // the one loop hears the workers
             server = new ServerBootstrap()
                     .group(loops)
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -126,6 +131,7 @@ public final class NettyExample implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        reading.close();
         loops.shutdownGracefully().syncUninterruptibly();
     }
 

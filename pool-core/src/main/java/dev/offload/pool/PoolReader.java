@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,9 +29,18 @@ import java.util.function.BooleanSupplier;
  * nothing comes within the spin budget, the holder arms every worker's wake-up and lets the role go
  * ({@link #release}), and the reader thread sleeps on all the doorbells at once ({@link #sleep}).
  *
+ * <p>With an {@link AnswerLoop} attached ({@link WorkerPool#readAnswersOn}) the doorbells are
+ * watched by that loop's selector instead, and a ring makes the loop's own thread take the role
+ * and read ({@link #readOnLoop}): one wake-up per answer, the loop's. The reader thread then sleeps
+ * on its selector with no doorbell in it, woken only by requests and its safety net, and never
+ * spins. Which of the two watches the doorbells is decided by the reader thread alone
+ * ({@link #place}), so a doorbell is never read by both at once for long.
+ *
  * <p>Threading: {@link #sweep}, {@link #readUntilIdle}, {@link #release} only by the role holder;
- * {@link #sleep} only by the reader thread (it owns the selector and the doorbells' read side);
- * {@link #requestDispatch}, {@link #linkJoined} and {@link #wakeUp} from any thread.
+ * {@link #sleep} only by the reader thread (it owns the selector and, while no loop is attached, the
+ * doorbells' read side); {@link #readOnLoop} only on the attached loop's thread;
+ * {@link #requestDispatch}, {@link #linkJoined}, {@link #attach}, {@link #detach} and
+ * {@link #wakeUp} from any thread.
  */
 final class PoolReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PoolReader.class);
@@ -62,6 +72,12 @@ final class PoolReader implements AutoCloseable {
     private final ConcurrentLinkedQueue<WorkerLink> joined = new ConcurrentLinkedQueue<>();
     /** Set by a thread that queued jobs a worker could take now: the holder sends them. */
     private volatile boolean dispatchWanted;
+    /** The loop that should watch the doorbells ({@link WorkerPool#readAnswersOn}); null: the reader thread. */
+    private final AtomicReference<AnswerLoop> wantedLoop = new AtomicReference<>();
+    /** Where the doorbells are watched now: written by the reader thread in {@link #place}; null: its selector. */
+    private volatile AnswerLoop placedLoop;
+    /** Reader thread, in {@link #place}: the links whose doorbell is registered where {@link #placedLoop} says. */
+    private final List<WorkerLink> placed = new ArrayList<>();
 
     PoolReader(WorkerPool pool, SpinGate gate, long spinCapNanos) throws IOException {
         this.pool = pool;
@@ -95,6 +111,30 @@ final class PoolReader implements AutoCloseable {
     /** Wakes the reader thread from its sleep (a worker is gone, the pool is closing). */
     void wakeUp() {
         selector.wakeup();
+    }
+
+    /**
+     * From now on {@code loop} watches the doorbells (the reader thread moves them within its next
+     * wake-up). False when a loop is attached already.
+     */
+    boolean attach(AnswerLoop loop) {
+        if (!wantedLoop.compareAndSet(null, loop)) {
+            return false;
+        }
+        selector.wakeup();
+        return true;
+    }
+
+    /** Gives the doorbells back to the reader thread, if {@code loop} still has them. */
+    void detach(AnswerLoop loop) {
+        if (wantedLoop.compareAndSet(loop, null)) {
+            selector.wakeup();
+        }
+    }
+
+    /** The attached loop, or null. */
+    AnswerLoop attachedLoop() {
+        return wantedLoop.get();
     }
 
     // ---- role holder ----
@@ -204,6 +244,7 @@ final class PoolReader implements AutoCloseable {
             link.kill("broke its channel (" + cause.getMessage() + ")");
         }
         Job[] held = link.takeAll();
+        link.stopWatching();
         SelectionKey key = link.channel.wakeups() == null ? null : link.channel.wakeups().keyFor(selector);
         if (key != null) {
             key.cancel();
@@ -235,13 +276,14 @@ final class PoolReader implements AutoCloseable {
             if (idleSince == 0) {
                 idleSince = now;
             }
-            if (nothingInFlight()) {
+            if (placedLoop != null || nothingInFlight()) {
                 // No answer can come before someone submits again, and when that someone is an event
                 // loop (the answer went to its executor, or a callback posted to it), its thread must
                 // first wake up, run the callback and submit: spinning now would hold the core it
                 // needs to wake on. Measured on 2 vCPUs with a Vert.x loop: the hop onto the loop took
                 // 19-21 us with the reader spinning and 10 us without, the round trip 32-35 us
                 // against 25. A caller in get() reads its own answer and does not need this thread.
+                // Nor, with a loop attached, does anyone: the loop's own selector hears the doorbells.
                 if (release(me)) {
                     return true;
                 }
@@ -391,6 +433,47 @@ final class PoolReader implements AutoCloseable {
         }
     }
 
+    // ---- the attached loop's thread ----
+
+    /** A worker's doorbell rang, heard by the attached loop: reads it away and reads the answers. */
+    private void loopHeard(WorkerLink link) {
+        if (link.channel.drainWakeups()) {
+            link.gone = true;
+        }
+        pool.counters().loopWakeups.increment();
+        readOnLoop();
+    }
+
+    /**
+     * Takes the role and reads until nothing is left, without spinning (the loop has its own I/O to
+     * serve), then lets the role go with every wake-up armed. When the role is held (a caller leads,
+     * the reader thread reads), the holder is asked to sweep once more before it lets go.
+     */
+    void readOnLoop() {
+        ReaderRole.Holder me = ReaderRole.mine();
+        while (!role.tryAcquire(me)) {
+            dispatchWanted = true;
+            // Dekker with release(): [flag] fence [role] against [role FREE] fence [flag].
+            VarHandle.fullFence();
+            if (!role.isFree()) {
+                return;
+            }
+        }
+        callerLeads = false;
+        while (true) {
+            int n = sweep(me);
+            if (n < 0) {
+                return; // stolen while user code ran: a rescuer reads now
+            }
+            if (n > 0 && wanted.get() == 0) {
+                continue;
+            }
+            if (release(me)) {
+                return;
+            }
+        }
+    }
+
     // ---- reader thread ----
 
     /**
@@ -398,12 +481,14 @@ final class PoolReader implements AutoCloseable {
      * net's time passes; reads away what rang.
      */
     void sleep() throws IOException {
-        registerJoined();
+        place();
         long start = System.nanoTime();
         int ready = selector.select(SAFETY_NET_MILLIS);
         if (ready == 0) {
-            sleptFull = System.nanoTime() - start >= SAFETY_NET_MILLIS * 900_000L;
-            if (!sleptFull) {
+            boolean full = System.nanoTime() - start >= SAFETY_NET_MILLIS * 900_000L;
+            // With a loop attached the selector holds no doorbell: every quiet sleep runs full.
+            sleptFull = full && placedLoop == null;
+            if (!full) {
                 pool.counters().readerWakeups.increment();
             }
             return;
@@ -418,15 +503,56 @@ final class PoolReader implements AutoCloseable {
         selector.selectedKeys().clear();
     }
 
-    private void registerJoined() {
+    /**
+     * Puts every doorbell where it should be watched: the attached loop, else this selector. Moves
+     * them all when the attachment changed (or the loop is shutting down: then it is detached), and
+     * registers the links that joined since.
+     */
+    private void place() {
+        AnswerLoop want = wantedLoop.get();
+        if (want != null && (want.isShuttingDown() || pool.isReleased())) {
+            LOG.debug("answers go back to the reader thread: {} is shutting down", want);
+            detach(want);
+            want = null;
+        }
+        if (want != placedLoop) {
+            for (WorkerLink link : placed) {
+                SelectionKey key = link.channel.wakeups().keyFor(selector);
+                if (key != null) {
+                    key.cancel();
+                }
+                link.unwatchLoop();
+                joined.add(link);
+            }
+            placed.clear();
+            placedLoop = want;
+        }
+        placed.removeIf(link -> link.reaped);
         WorkerLink link;
         while ((link = joined.poll()) != null) {
             SelectableChannel wakeups = link.channel.wakeups();
             if (wakeups == null || link.reaped) {
                 continue;
             }
+            if (want != null) {
+                WorkerLink heard = link;
+                try {
+                    if (link.watchOn(want, () -> loopHeard(heard))) {
+                        placed.add(link);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("{} cannot watch worker {}'s wake-ups ({}); the pool's reader thread reads them again",
+                            want, link.id(), e.toString());
+                    joined.add(link);
+                    detach(want);
+                    place();
+                    return;
+                }
+                continue;
+            }
             try {
                 wakeups.register(selector, SelectionKey.OP_READ, link);
+                placed.add(link);
             } catch (ClosedChannelException e) {
                 link.gone = true; // closed before we got to it: the next sweep reaps it
             }

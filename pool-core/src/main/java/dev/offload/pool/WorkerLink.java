@@ -68,6 +68,11 @@ final class WorkerLink {
      */
     volatile long idleSince = System.nanoTime();
 
+    /** The attached answer loop's watch on this worker's doorbell, if any; under this link's monitor. */
+    private AnswerLoop.Watch loopWatch;
+    /** Set once the channel may close: no loop may watch the doorbell from then on. Under the monitor. */
+    private boolean unwatched;
+
     WorkerLink(WorkerProcess worker) {
         this.worker = worker;
         this.channel = worker.channel();
@@ -249,5 +254,36 @@ final class WorkerLink {
     @Override
     public String toString() {
         return "WorkerLink[" + worker + ", " + inFlight.size() + " in flight, credit " + credit + "]";
+    }
+
+    /**
+     * Reader thread: has {@code loop} watch this worker's doorbell. False (and nothing watched)
+     * once {@link #stopWatching} ran.
+     */
+    synchronized boolean watchOn(AnswerLoop loop, Runnable onReadable) {
+        if (unwatched) {
+            return false;
+        }
+        unwatchLoop();
+        loopWatch = loop.watch(channel.wakeups(), onReadable);
+        return true;
+    }
+
+    /** Ends the loop's watch, if there is one (the doorbell goes back to the reader thread, or away). */
+    synchronized void unwatchLoop() {
+        if (loopWatch != null) {
+            AnswerLoop.Watch watch = loopWatch;
+            loopWatch = null;
+            watch.cancel();
+        }
+    }
+
+    /**
+     * Before anything closes the channel: no loop watches its doorbell any more, and none will. A
+     * loop polling a closed file descriptor could poll another file that reused its number.
+     */
+    synchronized void stopWatching() {
+        unwatched = true;
+        unwatchLoop();
     }
 }

@@ -268,6 +268,34 @@ public final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets {@code loop} read this pool's answers on its own thread: it watches every worker's
+     * wake-up in its own selector, takes the pool's reader role when one rings, reads every answer
+     * that came and completes the futures right there. An event loop that submits jobs and takes
+     * their answers on itself (with {@link JobOptions#withExecutor} naming the same loop) then pays
+     * one thread wake-up per answer instead of two: the pool's reader thread is not woken at all.
+     *
+     * <p>Futures with no executor of their own complete on the loop's thread while it is attached
+     * (they would otherwise complete on the reader thread): keep their callbacks short, as any code
+     * on an event loop. A caller blocked in {@code get()}/{@code join()} on another thread still
+     * reads its own answer. One loop at a time; the attachment ends when it is closed, when the pool
+     * closes, or when the loop shuts down ({@link AnswerLoop#isShuttingDown}), and the pool's reader
+     * thread then reads again. It takes effect within a millisecond or so, asynchronously.
+     *
+     * @throws IllegalStateException when another loop is attached already, or the pool is shut down
+     */
+    public AnswerLoop.Attachment readAnswersOn(AnswerLoop loop) {
+        Objects.requireNonNull(loop, "loop");
+        if (state.get() != RUNNING) {
+            throw new IllegalStateException("the pool is shut down: no loop can read its answers");
+        }
+        if (!reader.attach(loop)) {
+            throw new IllegalStateException("the answers of this pool are read on " + reader.attachedLoop()
+                    + " already: close that attachment first");
+        }
+        return () -> reader.detach(loop);
+    }
+
     /** A snapshot of the pool's state and counters, including the transport really in use. */
     public PoolStats stats() {
         String kind = transport.kind();
@@ -441,6 +469,7 @@ public final class WorkerPool implements AutoCloseable {
         removeLink(link);
         spawner.execute(() -> {
             try {
+                link.stopWatching();
                 link.worker.close(1_000);
                 if (replace) {
                     spawner.replacementNeeded();
@@ -498,7 +527,10 @@ public final class WorkerPool implements AutoCloseable {
         runQuietly(failures, supervisor::stop);
         runQuietly(failures, spawner::close);
         for (WorkerLink link : links) {
-            runQuietly(failures, () -> link.worker.close(0));
+            runQuietly(failures, () -> {
+                link.stopWatching();
+                link.worker.close(0);
+            });
         }
         runQuietly(failures, reader::wakeUp);
         runQuietly(failures, reader::close);

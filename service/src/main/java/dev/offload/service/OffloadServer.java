@@ -2,6 +2,8 @@ package dev.offload.service;
 
 import dev.offload.cluster.ClusterPool;
 import dev.offload.config.PoolConfig;
+import dev.offload.netty.NettyAnswerLoop;
+import dev.offload.pool.AnswerLoop;
 import dev.offload.service.async.AsyncJobs;
 import dev.offload.service.async.AsyncSettings;
 import dev.offload.service.async.JournalUnusableException;
@@ -44,6 +46,8 @@ final class OffloadServer implements AutoCloseable {
     private final ClusterPool pool;
     private final AsyncJobs async;
     private final ServiceMetrics metrics;
+    /** This host's pool reads its answers on the first event loop (one wake-up per answer). */
+    private AnswerLoop.Attachment reading;
     private final Gate jobs = new Gate();
     private final CompletableFuture<Void> refusing = new CompletableFuture<>();
     private boolean closed;
@@ -85,16 +89,21 @@ final class OffloadServer implements AutoCloseable {
         Channel listener = null;
         AsyncJobs async = null;
         ServiceMetrics metrics = null;
+        ClusterPool pool = null;
         try {
             listener = bind(loops, connections, host, port);
             JobFailures failures = new JobFailures(side);
             async = AsyncJobs.start(AsyncSettings.of(config), (name, failure) -> failures.json(catalog.get(name), failure));
-            ClusterPool pool = ClusterPool.join(config);
+            ClusterPool joined = ClusterPool.join(config);
+            pool = joined;
             boolean clustered = !config.clusterMembers().isEmpty();
-            async.runOn(pool::submitJson, () -> clustered ? pool.stats().members().size() : 1);
-            metrics = new ServiceMetrics(pool, clustered);
-            OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, pool, async, metrics);
-            connections.serve(new Endpoints(new Routes(catalog), pool, clustered, server.jobs, side, config.maxFrameBytes(),
+            async.runOn(joined::submitJson, () -> clustered ? joined.stats().members().size() : 1);
+            metrics = new ServiceMetrics(joined, clustered);
+            OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, joined, async, metrics);
+            // The workers ring the first loop directly: a job's answer wakes that loop, not a pool
+            // thread that would then wake the loop (jobs of other loops hop on from there).
+            server.reading = joined.localPool().readAnswersOn(NettyAnswerLoop.of(loops.group().next()));
+            connections.serve(new Endpoints(new Routes(catalog), joined, clustered, server.jobs, side, config.maxFrameBytes(),
                     failures, new AsyncEndpoints(async, server.jobs, catalog, config.journalResultTtl()), metrics));
             listener.config().setAutoRead(true); // accepting starts now
             return server;
@@ -107,6 +116,9 @@ final class OffloadServer implements AutoCloseable {
             }
             if (metrics != null) {
                 metrics.close();
+            }
+            if (pool != null) {
+                pool.close();
             }
             loops.close();
             side.close();
@@ -219,6 +231,9 @@ final class OffloadServer implements AutoCloseable {
         } finally {
             listener.close().awaitUninterruptibly();
             async.close(); // before the pool kills what is left, so that those kills are not journaled as failures
+            if (reading != null) {
+                reading.close(); // the pool's own thread reads what is left
+            }
             loops.close();
             side.close();
             metrics.close();

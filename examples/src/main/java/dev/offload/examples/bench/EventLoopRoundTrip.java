@@ -1,11 +1,14 @@
 package dev.offload.examples.bench;
 
 import dev.offload.examples.handlers.NoOp;
+import dev.offload.netty.NettyAnswerLoop;
+import dev.offload.pool.AnswerLoop;
 import dev.offload.pool.JobOptions;
 import dev.offload.pool.OffloadException;
 import dev.offload.pool.WorkerPool;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 
 /**
  * Figure 1: the round trip of a Vert.x event loop. Each no-op job is submitted from the callback
@@ -45,6 +48,14 @@ public final class EventLoopRoundTrip {
                             pool.submit(NoOp.class, i).whenComplete((result, failure) ->
                                     context.runOnContext(v -> done.accept(failure))));
                     report("event loop: whenComplete + runOnContext", pool, viaHop);
+
+                    // The loop itself watches the workers' wake-ups: one wake-up per answer, the loop's.
+                    try (AnswerLoop.Attachment reading = pool.readAnswersOn(
+                            NettyAnswerLoop.of(((ContextInternal) context).nettyEventLoop()))) {
+                        var onTheLoop = SequentialOnContext.run(context, warmup, jobs, (i, done) ->
+                                pool.submit(NoOp.class, i, onLoop).whenComplete((result, failure) -> done.accept(failure)));
+                        report("event loop: withExecutor, readAnswersOn(loop)", pool, onTheLoop);
+                    }
                 } catch (OffloadException e) {
                     Report.unavailable(1, "event loop", transport, e);
                 }

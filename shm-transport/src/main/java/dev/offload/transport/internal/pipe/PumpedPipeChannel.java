@@ -225,7 +225,7 @@ public final class PumpedPipeChannel implements Channel {
     }
 
     @Override
-    public boolean drainWakeups() {
+    public synchronized boolean drainWakeups() {
         try {
             int n;
             do {

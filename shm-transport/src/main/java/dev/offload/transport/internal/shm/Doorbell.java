@@ -78,7 +78,7 @@ final class Doorbell implements AutoCloseable {
      * Reads whatever rings are pending without blocking (parent side) and returns true when the peer
      * is gone. For the pool's reader after its selector said this doorbell is readable.
      */
-    boolean drain() {
+    synchronized boolean drain() {
         if (peerGone) {
             return true;
         }

@@ -1,0 +1,189 @@
+package dev.offload.netty;
+
+import dev.offload.config.PoolConfig;
+import dev.offload.pool.AnswerLoop;
+import dev.offload.pool.JobOptions;
+import dev.offload.pool.NoLeftovers;
+import dev.offload.pool.PoolProbe;
+import dev.offload.pool.WorkerPool;
+import dev.offload.pool.handlers.Echo;
+import dev.offload.pool.handlers.Pid;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real Netty loop (NIO and epoll) reading a real pool's answers (forked workers, shm and pipe):
+ * futures complete on the loop, woken by the workers themselves, through worker deaths, a detach
+ * and the loop's shutdown.
+ */
+@ExtendWith(NoLeftovers.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NettyAnswerLoopTest {
+    private final List<EventLoopGroup> groups = new ArrayList<>();
+
+    @AfterEach
+    void stopLoops() {
+        groups.forEach(g -> g.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+    }
+
+    @ParameterizedTest(name = "{0} over {1}")
+    @CsvSource({"nio, shm", "nio, pipe", "epoll, shm", "epoll, pipe"})
+    void shouldCompleteEveryJobOnTheLoopWokenByTheWorkerNotByThePoolsThread(String kind, String transport) throws Exception {
+        EventLoop loop = loop(kind);
+        try (WorkerPool pool = WorkerPool.start(config(transport, 1).build());
+             AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
+            assertThat(pool.submit(Echo.class, "warm").get(30, TimeUnit.SECONDS)).isEqualTo("warm");
+            long readerBefore = PoolProbe.readerWakeups(pool);
+            long loopBefore = PoolProbe.loopWakeups(pool);
+
+            int jobs = 300;
+            CompletableFuture<List<String>> threads = new CompletableFuture<>();
+            JobOptions onLoop = JobOptions.defaults().withExecutor(loop);
+            List<String> seen = new ArrayList<>();
+            loop.execute(() -> chain(pool, onLoop, jobs, 0, seen, threads));
+
+            List<String> completedOn = threads.get(60, TimeUnit.SECONDS);
+            assertThat(completedOn).hasSize(jobs).containsOnly(loopThread(loop));
+            long loopWakeups = PoolProbe.loopWakeups(pool) - loopBefore;
+            long readerWakeups = PoolProbe.readerWakeups(pool) - readerBefore;
+            assertThat(loopWakeups).as("answers the loop heard itself").isGreaterThanOrEqualTo(jobs / 2);
+            assertThat(readerWakeups).as("times the pool's reader thread was woken meanwhile").isLessThan(jobs / 10);
+        }
+    }
+
+    /** Submits job {@code i} from the loop, and the next from its completion, also on the loop. */
+    private static void chain(WorkerPool pool, JobOptions onLoop, int jobs, int i, List<String> seen,
+                              CompletableFuture<List<String>> done) {
+        if (i == jobs) {
+            done.complete(seen);
+            return;
+        }
+        pool.submit(Echo.class, "job " + i, onLoop).whenComplete((answer, failure) -> {
+            if (failure != null || !("job " + i).equals(answer)) {
+                done.completeExceptionally(failure != null ? failure : new AssertionError("job " + i + " answered " + answer));
+                return;
+            }
+            seen.add(Thread.currentThread().getName());
+            chain(pool, onLoop, jobs, i + 1, seen, done);
+        });
+    }
+
+    @ParameterizedTest(name = "{0} over {1}")
+    @CsvSource({"epoll, shm", "nio, pipe"})
+    void shouldRetryAJobWhoseWorkerWasKilledAndHearItsReplacementOnTheLoop(String kind, String transport) throws Exception {
+        EventLoop loop = loop(kind);
+        try (WorkerPool pool = WorkerPool.start(config(transport, 1).maxAttempts(2).build());
+             AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
+            JobOptions onLoop = JobOptions.defaults().withExecutor(loop);
+            long firstPid = pool.submit(Pid.class, 0L, onLoop).get(30, TimeUnit.SECONDS)[0];
+
+            AtomicReference<String> completedOn = new AtomicReference<>();
+            CompletableFuture<long[]> slow = pool.submit(Pid.class, 1_500L, onLoop)
+                    .whenComplete((r, e) -> completedOn.set(Thread.currentThread().getName()));
+            await().until(() -> pool.stats().busy() == 1);
+            ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+
+            long[] retried = slow.get(60, TimeUnit.SECONDS);
+            assertThat(retried[0]).as("the pid that answered the retry").isNotEqualTo(firstPid);
+            assertThat(completedOn.get()).isEqualTo(loopThread(loop));
+            long before = PoolProbe.loopWakeups(pool);
+            assertThat(pool.submit(Echo.class, "after", onLoop).get(30, TimeUnit.SECONDS)).isEqualTo("after");
+            assertThat(PoolProbe.loopWakeups(pool)).as("the replacement's doorbell is on the loop").isGreaterThan(before);
+        }
+    }
+
+    @Test
+    void shouldReadOnThePoolsThreadAgainAfterADetachAndAfterTheLoopShutsDown() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(config("shm", 1).build())) {
+            EventLoop first = loop("nio");
+            AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(first));
+            assertThatThrownBy(() -> pool.readAnswersOn(NettyAnswerLoop.of(loop("epoll-or-nio"))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already");
+            assertThat(completedOffLoop(pool, "attached")).isEqualTo("attached");
+            reading.close();
+            reading.close(); // idempotent
+
+            long before = PoolProbe.loopWakeups(pool);
+            assertThat(completedOffLoop(pool, "detached")).isEqualTo("detached");
+            assertThat(PoolProbe.loopWakeups(pool)).as("the detached loop heard nothing").isEqualTo(before);
+
+            EventLoop second = loop("nio");
+            pool.readAnswersOn(NettyAnswerLoop.of(second));
+            groups.get(groups.size() - 1).shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+            assertThat(second.isShuttingDown()).isTrue();
+            assertThat(completedOffLoop(pool, "after the loop's end")).isEqualTo("after the loop's end");
+        }
+    }
+
+    @Test
+    void shouldRefuseALoopThatCannotWatchAChannel() {
+        DefaultEventLoop plain = new DefaultEventLoop();
+        try {
+            assertThatThrownBy(() -> NettyAnswerLoop.of(plain))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IoEventLoop");
+        } finally {
+            plain.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Submits from this thread, completes wherever the pool reads (no get(): nobody leads), and waits for it. */
+    private static String completedOffLoop(WorkerPool pool, String input) {
+        ConcurrentLinkedQueue<String> answers = new ConcurrentLinkedQueue<>();
+        pool.submit(Echo.class, input).thenAccept(answers::add);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !answers.isEmpty());
+        return answers.peek();
+    }
+
+    private EventLoop loop(String kind) {
+        EventLoopGroup group;
+        if (kind.startsWith("epoll")) {
+            if (kind.equals("epoll")) {
+                assumeThat(Epoll.isAvailable()).as("the epoll transport on this machine").isTrue();
+            }
+            group = Epoll.isAvailable() ? new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory())
+                    : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        } else {
+            group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        }
+        groups.add(group);
+        return group.next();
+    }
+
+    private static String loopThread(EventLoop loop) throws Exception {
+        return loop.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
+    }
+
+    private static dev.offload.config.PoolConfigBuilder config(String transport, int workers) {
+        return PoolConfig.builder()
+                .transport(transport)
+                .minWorkers(workers)
+                .maxWorkers(workers)
+                .workerHeap("64m")
+                .workerJvmArgs(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k"))
+                .startTimeout(Duration.ofSeconds(30));
+    }
+}

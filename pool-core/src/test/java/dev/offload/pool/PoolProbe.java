@@ -1,0 +1,17 @@
+package dev.offload.pool;
+
+/** Reads a pool's internal counters for tests in other modules. */
+public final class PoolProbe {
+    private PoolProbe() {
+    }
+
+    /** Times the pool's reader thread woke to a doorbell or a request (not its safety net). */
+    public static long readerWakeups(WorkerPool pool) {
+        return pool.counters().readerWakeups.sum();
+    }
+
+    /** Times an attached answer loop heard a doorbell. */
+    public static long loopWakeups(WorkerPool pool) {
+        return pool.counters().loopWakeups.sum();
+    }
+}

@@ -116,6 +116,56 @@ class NettyAnswerLoopTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} over {1}")
+    @CsvSource({"epoll, shm", "nio, pipe"})
+    void shouldCompleteEveryJobOnceOnTheLoopWhileRandomWorkersAreKilled(String kind, String transport) throws Exception {
+        EventLoop loop = loop(kind);
+        int jobs = 300;
+        try (WorkerPool pool = WorkerPool.start(config(transport, 2).maxAttempts(5).build());
+             AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
+            JobOptions onLoop = JobOptions.defaults().withExecutor(loop);
+            String loopThread = loopThread(loop);
+            List<String> offLoop = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger completions = new java.util.concurrent.atomic.AtomicInteger();
+            List<CompletableFuture<long[]>> futures = loop.submit(() -> {
+                List<CompletableFuture<long[]>> submitted = new ArrayList<>();
+                for (int i = 0; i < jobs; i++) {
+                    // 10 ms each: 300 jobs keep 2 workers busy for 1.5 s at least, through several kills.
+                    submitted.add(pool.submit(Pid.class, 10L, onLoop).whenComplete((r, e) -> {
+                        completions.incrementAndGet();
+                        if (!Thread.currentThread().getName().equals(loopThread)) {
+                            offLoop.add(Thread.currentThread().getName());
+                        }
+                    }));
+                }
+                return submitted;
+            }).get(10, TimeUnit.SECONDS);
+            java.util.concurrent.ScheduledExecutorService chaos = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            java.util.Random random = new java.util.Random();
+            java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
+            chaos.scheduleAtFixedRate(() -> {
+                List<ProcessHandle> workers = NoLeftovers.liveWorkerProcesses();
+                if (!workers.isEmpty()) {
+                    workers.get(random.nextInt(workers.size())).destroyForcibly();
+                    kills.incrementAndGet();
+                }
+            }, 300, 300, TimeUnit.MILLISECONDS);
+            try {
+                CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(180, TimeUnit.SECONDS);
+            } finally {
+                chaos.shutdownNow();
+            }
+            assertThat(futures).allSatisfy(f -> assertThat(f.join()[0]).isPositive());
+            await().atMost(Duration.ofSeconds(5)).until(() -> completions.get() == jobs);
+            assertThat(offLoop).as("completions off the loop").isEmpty();
+            assertThat(pool.stats().completed()).isEqualTo(jobs);
+            assertThat(pool.stats().failed()).isZero();
+            assertThat(kills.get()).isPositive();
+            System.out.printf("kill storm on an attached %s loop over %s: %d jobs, %d kills, %d crashes seen, %d loop wake-ups%n",
+                    kind, transport, jobs, kills.get(), pool.stats().crashes(), PoolProbe.loopWakeups(pool));
+        }
+    }
+
     @Test
     void shouldReadOnThePoolsThreadAgainAfterADetachAndAfterTheLoopShutsDown() throws Exception {
         try (WorkerPool pool = WorkerPool.start(config("shm", 1).build())) {

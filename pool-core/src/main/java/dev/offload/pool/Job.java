@@ -62,15 +62,19 @@ final class Job {
 
     /**
      * Claims the right to set this job's outcome; true exactly once. The future itself may be
-     * completed later, on the callback executor.
+     * completed later, on the callback executor. The future is read before the claim: a cancel
+     * that completed it first is left its claim ({@link #decideCancelled}), so that exactly one of
+     * them counts the job.
      */
     boolean decide() {
-        return decided.compareAndSet(false, true) && !future.isDone();
+        return !future.isDone() && decided.compareAndSet(false, true);
     }
 
     /**
      * For a cancel, whose future is cancelled already: claims the outcome as {@link #decide} does;
-     * true when no other outcome was claimed first.
+     * true when no other outcome was claimed first. False when a result, failure or timeout was
+     * claimed and is on its way to the future: the cancel still wins the future, but the job was
+     * counted as that outcome.
      */
     boolean decideCancelled() {
         return decided.compareAndSet(false, true);

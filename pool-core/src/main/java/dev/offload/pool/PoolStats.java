@@ -1,7 +1,9 @@
 package dev.offload.pool;
 
 /**
- * A snapshot of a pool. Counters are totals since start; latencies are over every job so far.
+ * A snapshot of a pool. Counters are totals since start; latencies are over every job so far. A job
+ * counts once, as the outcome the pool decided first: a cancel that comes after its result or timeout
+ * was decided still cancels the future, but the job counts as that outcome.
  *
  * @param transport  the transport really in use after any fallback: "shm" or "pipe"
  * @param workers    live workers (started and not yet dead)
@@ -13,7 +15,7 @@ package dev.offload.pool;
  * @param restarts   workers started to replace one that died or retired
  * @param crashes    workers that died unexpectedly (crash, kill, failed start)
  * @param timeouts   jobs that timed out
- * @param cancelled  jobs cancelled by their caller
+ * @param cancelled  jobs cancelled by their caller before any other outcome was decided
  * @param crashLoop  true while workers keep dying at start-up and respawning is suspended
  * @param queueWait  submit → a worker takes the job
  * @param runTime    a worker takes the job → its result arrives

@@ -258,9 +258,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     private void cancelled(Job job) {
-        counters.cancelled.increment();
-        counters.failed.increment();
-        if (job.decideCancelled()) {
+        if (job.decideCancelled()) { // else counted already as the outcome decided first
+            counters.cancelled.increment();
+            counters.failed.increment();
             JfrEvents.cancelled(job);
         }
         if (!queue.remove(job) && job.link != null) {

@@ -99,7 +99,7 @@ final class CdsArchive implements AutoCloseable {
         return archive;
     }
 
-    /** The flags for the next worker: the archive when it is there, else none. */
+    /** The flags for the next worker: the archive when it is there (marked as used just now), else none. */
     List<String> flags() {
         if (archive == null || !Files.isRegularFile(archive)) {
             return List.of();
@@ -109,6 +109,7 @@ final class CdsArchive implements AutoCloseable {
             retire("it is not a dynamic AppCDS archive (no 0xf00baba8 magic at its start)");
             return List.of();
         }
+        CdsCache.touch(archive); // used: kept by CdsPruner; a syscall beside a fork
         return List.of("-XX:SharedArchiveFile=" + archive);
     }
 

@@ -16,13 +16,14 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -42,6 +43,10 @@ final class CdsCache {
     private static final int DYNAMIC_ARCHIVE_MAGIC = 0xf00baba8;
     private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS =
             Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+    private static final int HASH_BYTES = 10;
+    /** {@link #archiveName}'s names, and the files {@link CdsMaker} puts beside one: nothing else is ours. */
+    private static final Pattern OUR_FILE = Pattern.compile(
+            "(worker-[a-z]+-[0-9a-f]{" + 2 * HASH_BYTES + "}\\.jsa)(\\.lock|\\.failed|\\.[0-9]+\\.tmp)?");
 
     private CdsCache() {
     }
@@ -124,31 +129,22 @@ final class CdsCache {
                 sha.update(part.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }
-            return "worker-" + transport + "-" + HexFormat.of().formatHex(sha.digest(), 0, 10) + ".jsa";
+            return "worker-" + transport + "-" + HexFormat.of().formatHex(sha.digest(), 0, HASH_BYTES) + ".jsa";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
     /**
-     * Deletes the archives (and their lock and failure notes) in {@code dir} that no pool has
-     * started from for {@code unused}: a pool touches its archive when it starts
-     * ({@link #touch}), and class paths that changed leave their old archives behind.
+     * The archive file that {@code fileName} is or belongs to (its {@code .lock}, its {@code .failed}
+     * note, a training's {@code .<pid>.tmp}), or null for a file that is not ours.
      */
-    static void prune(Path dir, Duration unused) {
-        Instant before = Instant.now().minus(unused);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("worker-")).toList()) {
-                if (Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(before)) {
-                    Files.deleteIfExists(file);
-                }
-            }
-        } catch (IOException | UncheckedIOException e) {
-            // pruning is housekeeping: the next archive made tries again
-        }
+    static String archiveOf(String fileName) {
+        Matcher m = OUR_FILE.matcher(fileName);
+        return m.matches() ? m.group(1) : null;
     }
 
-    /** Marks {@code archive} as in use (for {@link #prune}); quiet when it is not there. */
+    /** Marks {@code archive} as used just now (what {@link CdsPruner} keeps by); quiet when it is not there. */
     static void touch(Path archive) {
         try {
             Files.setLastModifiedTime(archive, FileTime.from(Instant.now()));

@@ -21,13 +21,12 @@ import java.util.List;
  * {@code -XX:ArchiveClassesAtExit=<archive>.<pid>.tmp}, and the file its JVM wrote as it exited
  * is renamed into place only after a clean exit. A training that fails for a reason that will not
  * go away (an exit code without a signal, an exit without an archive) leaves a {@code .failed}
- * note that keeps the archive from being tried again for a day.
+ * note that keeps the archive from being tried again for a day. After publishing, it bounds the
+ * cache directory ({@link CdsPruner}).
  */
 final class CdsMaker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CdsMaker.class);
-    private static final Duration RETRY_FAILED_AFTER = Duration.ofDays(1);
-    /** Archives no pool started from for this long are deleted when a new one is made. */
-    private static final Duration UNUSED_ARCHIVE_LIFETIME = Duration.ofDays(30);
+    static final Duration RETRY_FAILED_AFTER = Duration.ofDays(1);
     /** How long close() lets a training that is under way finish: the archive is worth a short wait, once. */
     private static final long TRAINING_GRACE_MILLIS = 5_000;
 
@@ -72,13 +71,23 @@ final class CdsMaker implements AutoCloseable {
         return false;
     }
 
-    private static Path failedNote(Path archive) {
+    static Path failedNote(Path archive) {
         return archive.resolveSibling(archive.getFileName() + ".failed");
     }
 
+    /** The file a maker holds a lock on while it makes {@code archive}. */
+    static Path lockFile(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".lock");
+    }
+
+    /** Where the training worker of the JVM {@code pid} writes {@code archive} before it is published. */
+    static Path trainingOutput(Path archive, long pid) {
+        return archive.resolveSibling(archive.getFileName() + "." + pid + ".tmp");
+    }
+
     private void make() {
-        Path lockFile = archive.resolveSibling(archive.getFileName() + ".lock");
-        Path tmp = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Path lockFile = lockFile(archive);
+        Path tmp = trainingOutput(archive, ProcessHandle.current().pid());
         try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = channel.tryLock()) {
             if (lock == null || Files.isRegularFile(archive)) {
@@ -90,7 +99,7 @@ final class CdsMaker implements AutoCloseable {
             if (exit == 0 && Files.isRegularFile(tmp) && Files.size(tmp) > 0) {
                 Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 published.run();
-                CdsCache.prune(archive.getParent(), UNUSED_ARCHIVE_LIFETIME);
+                CdsPruner.prune(archive);
                 LOG.info("made the workers' AppCDS archive {} ({} KiB in {} ms): later workers start from it",
                         archive, Files.size(archive) / 1024, (System.nanoTime() - start) / 1_000_000);
             } else if (ExitStatus.signal(exit) == null) {

@@ -1,6 +1,7 @@
 package dev.offload.launcher.internal;
 
 import dev.offload.config.PoolConfig;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -93,7 +94,43 @@ class CdsArchiveTest {
             second.close();
             assertThat(classesFromTopArchive(second.pid())).isPositive();
         }
-        assertThat(before).as("kept for other class paths until unused for 30 days").exists();
+        assertThat(before).as("kept for other class paths: the most recently used " + CdsPruner.KEEP_ARCHIVES + " are")
+                .exists();
+    }
+
+    @Test
+    void shouldStartWorkersWhenAnotherPoolPrunedTheirArchiveMeanwhile() throws IOException {
+        try (WorkerLauncher launcher = pipeLauncher()) {
+            launcher.launch("w1").close();
+            Path archive = awaitArchive();
+
+            // Another pool makes an archive, and finds ours the least recently used of too many.
+            List<Path> others = new ArrayList<>();
+            for (int i = 0; i < CdsPruner.KEEP_ARCHIVES; i++) {
+                Path other = cache.resolve(CdsCache.archiveName(List.of("java", "other " + i), "", "pipe"));
+                Files.writeString(other, "stand-in");
+                Files.setLastModifiedTime(other, FileTime.from(Instant.now().plusSeconds(60 + i)));
+                others.add(other);
+            }
+            CdsPruner.prune(others.get(0));
+            assertThat(archive).doesNotExist();
+
+            // Gone between the launcher's look and the JVM's: that JVM runs without class data sharing.
+            WorkerProcess raced = launcher.start("w2", false, List.of("-XX:SharedArchiveFile=" + archive),
+                    StderrPump.LineFilter.NONE);
+            assertThat(raced.isAlive()).isTrue();
+            raced.close();
+
+            WorkerProcess without = launcher.launch("w3");
+            assertThat(without.isAlive()).isTrue();
+            without.close();
+            assertThat(classesFromTopArchive(without.pid())).as("started without the deleted archive").isZero();
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(archive));
+
+            WorkerProcess remade = launcher.launch("w4");
+            remade.close();
+            assertThat(classesFromTopArchive(remade.pid())).as("started from the archive made again").isPositive();
+        }
     }
 
     @Test
@@ -158,6 +195,12 @@ class CdsArchiveTest {
         assertThat(CdsCache.directory(List.of(shared, cache))).isEqualTo(cache);
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> CdsCache.directory(List.of(shared))))
                 .hasMessageContaining(shared + " is writable by other users (rwxrwxrwx)");
+    }
+
+    @AfterEach
+    void noWorkerOutlivesItsLauncher() {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                .until(() -> ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive));
     }
 
     /** A launcher over pipes: its transport selection holds nothing to close. */

@@ -43,8 +43,12 @@ final class Dispatcher {
         return best;
     }
 
-    /** Role holder, after {@code link} answered: gives it queued jobs while it has credit. */
-    void refill(WorkerLink link) {
+    /**
+     * Role holder, after {@code link} answered: gives it queued jobs while it has credit.
+     * {@code mayWait} false on a holder that must never block (an attached event loop): a send that
+     * would wait is left to the pool's reader thread ({@link PoolReader#dispatchMayWait}).
+     */
+    void refill(WorkerLink link, boolean mayWait) {
         while (link.hasCredit()) {
             Job job = pool.queue().poll();
             if (job == null) {
@@ -53,22 +57,25 @@ final class Dispatcher {
             if (job.isDone()) {
                 continue; // cancelled or timed out while it waited
             }
-            if (!send(link, job, true)) {
+            if (!send(link, job, mayWait)) {
                 pool.queue().requeue(job);
+                if (!mayWait) {
+                    pool.reader().dispatchMayWait();
+                }
                 return;
             }
         }
     }
 
-    /** Role holder: gives queued jobs to every worker with credit. */
-    void dispatchQueued() {
+    /** Role holder: gives queued jobs to every worker with credit; {@code mayWait} as for {@link #refill}. */
+    void dispatchQueued(boolean mayWait) {
         while (pool.queue().size() > 0) {
             WorkerLink link = pick();
             if (link == null) {
                 return;
             }
             int before = link.load();
-            refill(link);
+            refill(link, mayWait);
             if (link.load() == before) {
                 return; // it refused (its channel is busy or going): the next answer or request retries
             }

@@ -72,11 +72,15 @@ final class PoolReader implements AutoCloseable {
     private final ConcurrentLinkedQueue<WorkerLink> joined = new ConcurrentLinkedQueue<>();
     /** Set by a thread that queued jobs a worker could take now: the holder sends them. */
     private volatile boolean dispatchWanted;
+    /** Set by an attached loop whose send would have waited: the reader thread sends, and may wait. */
+    private volatile boolean waitingDispatchWanted;
+    /** Role-owned: the holder may block in a send (the reader thread, a caller in get); false on a loop. */
+    private boolean mayBlock = true;
     /** The loop that should watch the doorbells ({@link WorkerPool#readAnswersOn}); null: the reader thread. */
     private final AtomicReference<AnswerLoop> wantedLoop = new AtomicReference<>();
     /** Where the doorbells are watched now: written by the reader thread in {@link #place}; null: its selector. */
     private volatile AnswerLoop placedLoop;
-    /** Reader thread, in {@link #place}: the links whose doorbell is registered where {@link #placedLoop} says. */
+    /** In {@link #place}, under its own lock: the links whose doorbell is registered where {@link #placedLoop} says. */
     private final List<WorkerLink> placed = new ArrayList<>();
 
     PoolReader(WorkerPool pool, SpinGate gate, long spinCapNanos) throws IOException {
@@ -106,6 +110,20 @@ final class PoolReader implements AutoCloseable {
         if (role.isFree()) {
             selector.wakeup();
         }
+    }
+
+    /**
+     * An attached loop left queued jobs that only a send that may wait can give a worker (a new
+     * queue file is due, or another thread was sending): the reader thread does it, woken for it.
+     */
+    void dispatchMayWait() {
+        waitingDispatchWanted = true;
+        selector.wakeup();
+    }
+
+    /** True while an attached loop waits for the reader thread to make a send that may wait. */
+    boolean waitingDispatchWanted() {
+        return waitingDispatchWanted;
     }
 
     /** Wakes the reader thread from its sleep (a worker is gone, the pool is closing). */
@@ -146,9 +164,12 @@ final class PoolReader implements AutoCloseable {
      */
     int sweep(ReaderRole.Holder me) {
         int handled = 0;
-        if (dispatchWanted) {
+        if (dispatchWanted || (mayBlock && waitingDispatchWanted)) {
             dispatchWanted = false;
-            pool.dispatcher().dispatchQueued();
+            if (mayBlock) {
+                waitingDispatchWanted = false;
+            }
+            pool.dispatcher().dispatchQueued(mayBlock);
         }
         for (WorkerLink link : pool.links()) {
             if (link.reaped) {
@@ -212,7 +233,7 @@ final class PoolReader implements AutoCloseable {
                 if (!kept) {
                     return false; // the role moved on while user code ran: stop here
                 }
-                pool.dispatcher().refill(link);
+                pool.dispatcher().refill(link, mayBlock);
             }
             case PROGRESS -> {
                 Job job = link.inFlight.find(frame.jobId());
@@ -258,6 +279,7 @@ final class PoolReader implements AutoCloseable {
      */
     boolean readUntilIdle(ReaderRole.Holder me) {
         callerLeads = false; // after a rescue, the stolen holder may have been a caller
+        mayBlock = true;
         while (true) {
             int n = sweep(me);
             if (n < 0) {
@@ -337,6 +359,7 @@ final class PoolReader implements AutoCloseable {
         }
         disarmAll(); // we are reading: no worker needs to ring anyone
         callerLeads = true;
+        mayBlock = true;
         long start = System.nanoTime();
         while (true) {
             int n = sweep(me);
@@ -460,6 +483,7 @@ final class PoolReader implements AutoCloseable {
             }
         }
         callerLeads = false;
+        mayBlock = false; // an event loop: a send that would wait goes to the reader thread
         while (true) {
             int n = sweep(me);
             if (n < 0) {
@@ -509,6 +533,13 @@ final class PoolReader implements AutoCloseable {
      * registers the links that joined since.
      */
     private void place() {
+        // A rescued reader thread and its replacement may both be on their way to sleep for a moment.
+        synchronized (placed) {
+            placeHoldingLock();
+        }
+    }
+
+    private void placeHoldingLock() {
         AnswerLoop want = wantedLoop.get();
         if (want != null && (want.isShuttingDown() || pool.isReleased())) {
             LOG.debug("answers go back to the reader thread: {} is shutting down", want);
@@ -545,7 +576,7 @@ final class PoolReader implements AutoCloseable {
                             want, link.id(), e.toString());
                     joined.add(link);
                     detach(want);
-                    place();
+                    placeHoldingLock();
                     return;
                 }
                 continue;

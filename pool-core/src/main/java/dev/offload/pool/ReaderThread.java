@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The pool's own reader thread ({@code offload-reader}): holds the reader role whenever no waiting
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ReaderThread implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ReaderThread.class);
     private static final AtomicInteger NUMBER = new AtomicInteger();
+    /** How long to wait before trying again for a role an attached loop holds. */
+    private static final long RETRY_NANOS = 50_000;
 
     private final WorkerPool pool;
     private final PoolReader reader;
@@ -74,6 +77,12 @@ final class ReaderThread implements Runnable {
         while (pool.designated() == this && !pool.isReleased()) {
             try {
                 if (!reader.role.tryAcquire(me)) {
+                    if (reader.waitingDispatchWanted()) {
+                        // An attached loop left us a send that may wait, and still holds the role
+                        // (it never spins: it lets go within microseconds, or a rescue steals it).
+                        LockSupport.parkNanos(this, RETRY_NANOS);
+                        continue;
+                    }
                     // What woke us is the holder's to read, but the holder may have armed that
                     // channel already and be about to let go, so the ring came to us. A dispatch
                     // request makes it sweep again after it lets go (or wakes us if it has).

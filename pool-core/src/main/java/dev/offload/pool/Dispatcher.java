@@ -82,9 +82,20 @@ final class Dispatcher {
         }
     }
 
-    private boolean send(WorkerLink link, Job job, boolean mayWait) {
+    /** Package-private for a test that replays a cancel landing between a refill's poll and this send. */
+    boolean send(WorkerLink link, Job job, boolean mayWait) {
         try {
-            return link.tryDispatch(job, mayWait, pool.config().maxJobsPerWorker(), pool.counters());
+            if (!link.tryDispatch(job, mayWait, pool.config().maxJobsPerWorker(), pool.counters())) {
+                return false;
+            }
+            // A cancel that came after the job left the admission queue and before tryDispatch set
+            // its link found it neither queued nor on a worker. Dekker on two volatiles: the link
+            // is written before this read of the future, and the cancel completes the future before
+            // its hook reads the link, so one of the two sees the other and the worker is told.
+            if (job.future.isCancelled()) {
+                pool.supervisor().cancelRunning(job);
+            }
+            return true;
         } catch (IOException | RuntimeException e) {
             // The worker is going (its channel closed or broke): the reader role reaps it.
             link.gone = true;

@@ -183,7 +183,7 @@ final class Supervisor implements Runnable {
     private void stopOnWorker(WorkerLink link, Job job, long now, String why) {
         LOG.debug("{} {} on worker {}: asking it to stop", job.describe(), why, link.id());
         link.sendCancel(job);
-        if (link.inFlight.peekAny() == job) {
+        if (link.inFlight.peekAny() == job && link.killFor != job) { // asked twice: keep the first deadline
             link.killFor = job;
             link.killAt = now + Math.max(1, pool.config().cancelGrace().toNanos());
         }

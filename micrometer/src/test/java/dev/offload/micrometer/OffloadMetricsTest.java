@@ -4,6 +4,7 @@ import dev.offload.pool.JobOptions;
 import dev.offload.pool.NoLeftovers;
 import dev.offload.pool.PoolRejectedException;
 import dev.offload.pool.PoolStats;
+import dev.offload.pool.TestPools;
 import dev.offload.pool.WorkerCrashedException;
 import dev.offload.pool.WorkerPool;
 import dev.offload.pool.handlers.Echo;
@@ -34,7 +35,7 @@ class OffloadMetricsTest {
 
     @Test
     void shouldCountEveryOutcomeOfThePoolsJobsAndTheRestartAfterACrash() {
-        try (WorkerPool pool = WorkerPool.start(TestPool.oneWorker("pipe").maxAttempts(1).maxFrameBytes(64 * 1024).build())) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("pipe", 1).maxAttempts(1).maxFrameBytes(64 * 1024).build())) {
             new OffloadMetrics(pool).bindTo(registry);
             for (int i = 0; i < 3; i++) {
                 assertThat(pool.submit(Echo.class, "job " + i).join()).isEqualTo("job " + i);
@@ -63,7 +64,7 @@ class OffloadMetricsTest {
 
     @Test
     void shouldReportLiveAndBusyWorkersTheQueueAndDurationsOnEveryMeterWithTheCallersTags() {
-        try (WorkerPool pool = WorkerPool.start(TestPool.oneWorker("pipe").build())) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("pipe", 1).build())) {
             new OffloadMetrics(pool, Tags.of("pool", "images")).bindTo(registry);
             await().until(() -> gauge("offload.workers", "state", "live") == 1);
             assertThat(gauge("offload.workers", "state", "busy")).isZero();

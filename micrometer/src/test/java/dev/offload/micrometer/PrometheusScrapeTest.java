@@ -1,6 +1,7 @@
 package dev.offload.micrometer;
 
 import dev.offload.pool.NoLeftovers;
+import dev.offload.pool.TestPools;
 import dev.offload.pool.WorkerPool;
 import dev.offload.pool.handlers.Echo;
 import io.micrometer.core.instrument.Tags;
@@ -25,7 +26,7 @@ class PrometheusScrapeTest {
     @Test
     void shouldScrapeCompletedJobsAndDurationPercentilesInPrometheusText() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (WorkerPool pool = WorkerPool.start(TestPool.oneWorker("pipe").build())) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("pipe", 1).build())) {
             new OffloadMetrics(pool, Tags.of("pool", "test")).bindTo(registry);
             for (int i = 0; i < 20; i++) {
                 pool.submit(Echo.class, "job " + i).join();

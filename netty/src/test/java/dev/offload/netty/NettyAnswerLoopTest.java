@@ -1,10 +1,11 @@
 package dev.offload.netty;
 
-import dev.offload.config.PoolConfig;
 import dev.offload.pool.AnswerLoop;
 import dev.offload.pool.JobOptions;
+import dev.offload.pool.KillStorm;
 import dev.offload.pool.NoLeftovers;
 import dev.offload.pool.PoolProbe;
+import dev.offload.pool.TestPools;
 import dev.offload.pool.WorkerPool;
 import dev.offload.pool.handlers.Echo;
 import dev.offload.pool.handlers.Pid;
@@ -54,7 +55,7 @@ class NettyAnswerLoopTest {
     @CsvSource({"nio, shm", "nio, pipe", "epoll, shm", "epoll, pipe"})
     void shouldCompleteEveryJobOnTheLoopWokenByTheWorkerNotByThePoolsThread(String kind, String transport) throws Exception {
         EventLoop loop = loop(kind);
-        try (WorkerPool pool = WorkerPool.start(config(transport, 1).build());
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build());
              AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
             assertThat(pool.submit(Echo.class, "warm").get(30, TimeUnit.SECONDS)).isEqualTo("warm");
             long readerBefore = PoolProbe.readerWakeups(pool);
@@ -96,7 +97,7 @@ class NettyAnswerLoopTest {
     @CsvSource({"epoll, shm", "nio, pipe"})
     void shouldRetryAJobWhoseWorkerWasKilledAndHearItsReplacementOnTheLoop(String kind, String transport) throws Exception {
         EventLoop loop = loop(kind);
-        try (WorkerPool pool = WorkerPool.start(config(transport, 1).maxAttempts(2).build());
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).maxAttempts(2).build());
              AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
             JobOptions onLoop = JobOptions.defaults().withExecutor(loop);
             long firstPid = pool.submit(Pid.class, 0L, onLoop).get(30, TimeUnit.SECONDS)[0];
@@ -128,7 +129,7 @@ class NettyAnswerLoopTest {
     void shouldCompleteEveryJobOnceOnTheLoopWhileRandomWorkersAreKilled(String kind, String transport) throws Exception {
         EventLoop loop = loop(kind);
         int jobs = 300;
-        try (WorkerPool pool = WorkerPool.start(config(transport, 3).maxAttempts(5).build());
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 3).maxAttempts(5).build());
              AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
             JobOptions onLoop = JobOptions.defaults().withExecutor(loop);
             String loopThread = loopThread(loop);
@@ -147,35 +148,25 @@ class NettyAnswerLoopTest {
                 }
                 return submitted;
             }).get(10, TimeUnit.SECONDS);
-            java.util.concurrent.ScheduledExecutorService chaos = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-            java.util.Random random = new java.util.Random();
-            java.util.concurrent.atomic.AtomicInteger kills = new java.util.concurrent.atomic.AtomicInteger();
-            chaos.scheduleAtFixedRate(() -> {
-                List<ProcessHandle> workers = NoLeftovers.liveWorkerProcesses();
-                if (!workers.isEmpty()) {
-                    workers.get(random.nextInt(workers.size())).destroyForcibly();
-                    kills.incrementAndGet();
-                }
-            }, 400, 400, TimeUnit.MILLISECONDS);
-            try {
+            int kills;
+            try (KillStorm storm = KillStorm.every(Duration.ofMillis(400))) {
                 CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
-            } finally {
-                chaos.shutdownNow();
+                kills = storm.kills();
             }
             assertThat(futures).allSatisfy(f -> assertThat(f.join()[0]).isPositive());
             await().atMost(Duration.ofSeconds(5)).until(() -> completions.get() == jobs);
             assertThat(offLoop).as("completions off the loop").isEmpty();
             assertThat(pool.stats().completed()).isEqualTo(jobs);
             assertThat(pool.stats().failed()).isZero();
-            assertThat(kills.get()).isPositive();
+            assertThat(kills).isPositive();
             System.out.printf("kill storm on an attached %s loop over %s: %d jobs, %d kills, %d crashes seen, %d loop wake-ups%n",
-                    kind, transport, jobs, kills.get(), pool.stats().crashes(), PoolProbe.loopWakeups(pool));
+                    kind, transport, jobs, kills, pool.stats().crashes(), PoolProbe.loopWakeups(pool));
         }
     }
 
     @Test
     void shouldReadOnThePoolsThreadAgainAfterADetachAndAfterTheLoopShutsDown() throws Exception {
-        try (WorkerPool pool = WorkerPool.start(config("shm", 1).build())) {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
             EventLoop first = loop("nio");
             AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(first));
             assertThatThrownBy(() -> pool.readAnswersOn(NettyAnswerLoop.of(loop("epoll-or-nio"))))
@@ -232,15 +223,5 @@ class NettyAnswerLoopTest {
 
     private static String loopThread(EventLoop loop) throws Exception {
         return loop.submit(() -> Thread.currentThread().getName()).get(10, TimeUnit.SECONDS);
-    }
-
-    private static dev.offload.config.PoolConfigBuilder config(String transport, int workers) {
-        return PoolConfig.builder()
-                .transport(transport)
-                .minWorkers(workers)
-                .maxWorkers(workers)
-                .workerHeap("64m")
-                .workerJvmArgs(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k"))
-                .startTimeout(Duration.ofSeconds(30));
     }
 }

@@ -23,12 +23,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -66,22 +63,11 @@ class SupervisionTest {
                 });
                 futures.add(f);
             }
-            ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "offload-test-chaos"));
-            Random random = new Random();
             AtomicInteger startingKilled = new AtomicInteger();
             AtomicInteger servingKilled = new AtomicInteger();
-            chaos.scheduleAtFixedRate(() -> {
-                List<ProcessHandle> workers = NoLeftovers.liveWorkerProcesses();
-                if (!workers.isEmpty()) {
-                    ProcessHandle victim = workers.get(random.nextInt(workers.size()));
-                    (serving.contains(victim.pid()) ? servingKilled : startingKilled).incrementAndGet();
-                    victim.destroyForcibly();
-                }
-            }, 400, 400, TimeUnit.MILLISECONDS);
-            try {
+            try (KillStorm storm = KillStorm.every(Duration.ofMillis(400),
+                    victim -> (serving.contains(victim.pid()) ? servingKilled : startingKilled).incrementAndGet())) {
                 CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
-            } finally {
-                chaos.shutdownNow();
             }
             assertThat(futures).allSatisfy(f -> assertThat(f.join()[0]).isPositive());
             await().atMost(Duration.ofSeconds(5)).until(() -> completions.get() == jobs);

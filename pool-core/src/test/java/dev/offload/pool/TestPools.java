@@ -6,15 +6,15 @@ import dev.offload.config.PoolConfigBuilder;
 import java.time.Duration;
 import java.util.List;
 
-/** Pool configs for tests: small heaps, quick-starting worker JVMs. */
-final class TestPools {
+/** Pool configs for tests, here and in other modules: small heaps, quick-starting worker JVMs. */
+public final class TestPools {
     /** JVM options that make a worker start fast; tests run tiny jobs. */
     static final List<String> FAST_START = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k");
 
     private TestPools() {
     }
 
-    static PoolConfigBuilder config(String transport, int workers) {
+    public static PoolConfigBuilder config(String transport, int workers) {
         return PoolConfig.builder()
                 .transport(transport)
                 .minWorkers(workers)

@@ -13,8 +13,10 @@ import java.nio.channels.SelectableChannel;
  *
  * <p>Threading contract: {@link #send} and {@link #trySend} may be called from any thread (sends
  * are serialised inside); {@link #receive}, {@link #poll}, {@link #prepareSleep},
- * {@link #cancelSleep} and {@link #drainWakeups} belong to one reader at a time (a new reader must
- * see the previous one's writes: hand the role over through a volatile write or a CAS).
+ * {@link #cancelSleep} belong to one reader at a time (a new reader must see the previous one's
+ * writes: hand the role over through a volatile write or a CAS). {@link #drainWakeups} may also
+ * be called by two threads at once, while the wake-ups move from one selector to another (the
+ * pool's reader thread and an attached event loop).
  * {@link #close} may be called from any thread, is idempotent, and wakes a reader blocked in
  * {@link #receive} with a {@link ChannelClosedException}.
  */

@@ -94,15 +94,10 @@ public final class NettyAnswerLoop implements AnswerLoop {
             throw new IllegalStateException(loop + " is shutting down");
         }
         if (nio) {
-            return new Registered(new NioWatch(channel, onReadable), NioIoOps.READ).start();
+            return new Registered(new NioWatch(channel, onReadable), NioIoOps.READ, () -> { }).start();
         }
         EpollWatch epoll = new EpollWatch(channel, onReadable);
-        return new Registered(epoll, EpollWatch.readOps()) {
-            @Override
-            void afterCancel() {
-                epoll.forget();
-            }
-        }.start();
+        return new Registered(epoll, EpollWatch.readOps(), epoll::forget).start();
     }
 
     @Override
@@ -111,15 +106,18 @@ public final class NettyAnswerLoop implements AnswerLoop {
     }
 
     /** A handle on its way into the loop, or in it: cancelled at most once, whenever the registration completes. */
-    private class Registered implements Watch {
+    private final class Registered implements Watch {
         private final IoHandle handle;
         private final IoOps readOps;
+        /** After the registration is cancelled (the epoll watch forgets its borrowed descriptor). */
+        private final Runnable afterCancel;
         private IoRegistration registration; // under this
         private boolean cancelled;           // under this
 
-        Registered(IoHandle handle, IoOps readOps) {
+        Registered(IoHandle handle, IoOps readOps, Runnable afterCancel) {
             this.handle = handle;
             this.readOps = readOps;
+            this.afterCancel = afterCancel;
         }
 
         Registered start() {
@@ -154,10 +152,7 @@ public final class NettyAnswerLoop implements AnswerLoop {
             if (reg != null) {
                 reg.cancel();
             }
-            afterCancel();
-        }
-
-        void afterCancel() {
+            afterCancel.run();
         }
     }
 

@@ -59,6 +59,7 @@ public final class PoolConfig {
     private final long maxFrameBytes;
     private final Path shmDir;
     private final Duration shmSpin;
+    private final String shmStartOverPipe;
     private final String clusterName;
     private final String clusterBind;
     private final InetSocketAddress clusterBindAddress;
@@ -93,6 +94,7 @@ public final class PoolConfig {
         maxFrameBytes = b.maxFrameBytes;
         shmDir = b.shmDir;
         shmSpin = b.shmSpin;
+        shmStartOverPipe = b.shmStartOverPipe;
         clusterName = b.clusterName;
         clusterBindAddress = bindAddress;
         clusterBind = HostPort.format(bindAddress);
@@ -278,6 +280,14 @@ public final class PoolConfig {
         return shmSpin;
     }
 
+    /**
+     * {@code transport.shm.startOverPipe}: {@code "auto"}, {@code "always"} or {@code "never"}; see
+     * {@link PoolConfigBuilder#shmStartOverPipe}.
+     */
+    public String shmStartOverPipe() {
+        return shmStartOverPipe;
+    }
+
     /** {@code cluster.name}: members with another name never join. */
     public String clusterName() {
         return clusterName;
@@ -359,7 +369,7 @@ public final class PoolConfig {
                 && queueCapacity == c.queueCapacity && jobTimeout.equals(c.jobTimeout) && maxAttempts == c.maxAttempts
                 && cancelGrace.equals(c.cancelGrace) && completion.equals(c.completion)
                 && transport.equals(c.transport) && maxFrameBytes == c.maxFrameBytes && shmDir.equals(c.shmDir)
-                && shmSpin.equals(c.shmSpin) && clusterName.equals(c.clusterName) && clusterBind.equals(c.clusterBind)
+                && shmSpin.equals(c.shmSpin) && shmStartOverPipe.equals(c.shmStartOverPipe) && clusterName.equals(c.clusterName) && clusterBind.equals(c.clusterBind)
                 && clusterMembers.equals(c.clusterMembers) && clusterHeartbeatTimeout.equals(c.clusterHeartbeatTimeout)
                 && Objects.equals(journalDir, c.journalDir) && journalFlush.equals(c.journalFlush)
                 && journalResultTtl.equals(c.journalResultTtl) && handlers.equals(c.handlers);
@@ -370,7 +380,7 @@ public final class PoolConfig {
         return Objects.hash(minWorkers, maxWorkers, idleTimeout, maxJobsPerWorker, startTimeout, workerHeapBytes,
                 workerJvmArgs, workerEnv, workerClassPath, workerNice, workerCds, heartbeatInterval, heartbeatTimeout,
                 queueCapacity, jobTimeout, maxAttempts, cancelGrace, completion, transport, maxFrameBytes, shmDir, shmSpin,
-                clusterName, clusterBind, clusterMembers, clusterHeartbeatTimeout, journalDir, journalFlush, journalResultTtl,
+                shmStartOverPipe, clusterName, clusterBind, clusterMembers, clusterHeartbeatTimeout, journalDir, journalFlush, journalResultTtl,
                 handlers);
     }
 

@@ -37,6 +37,7 @@ public final class PoolConfigBuilder {
     long maxFrameBytes = 16L << 20;
     Path shmDir = Path.of("/dev/shm");
     Duration shmSpin = Duration.ofNanos(100_000);
+    String shmStartOverPipe = "auto";
     String clusterName = "offload";
     String clusterBind = "127.0.0.1:5701";
     List<String> clusterMembers = new ArrayList<>();
@@ -72,6 +73,7 @@ public final class PoolConfigBuilder {
         maxFrameBytes = c.maxFrameBytes();
         shmDir = c.shmDir();
         shmSpin = c.shmSpin();
+        shmStartOverPipe = c.shmStartOverPipe();
         clusterName = c.clusterName();
         clusterBind = c.clusterBind();
         clusterMembers = new ArrayList<>(c.clusterMembers());
@@ -228,6 +230,18 @@ public final class PoolConfigBuilder {
     /** {@code transport.shm.spin}: how long a reader spins before it sleeps; 0 to 10ms. */
     public PoolConfigBuilder shmSpin(Duration shmSpin) {
         this.shmSpin = shmSpin;
+        return this;
+    }
+
+    /**
+     * {@code transport.shm.startOverPipe}: how a shm pool's first workers start. {@code "auto"}
+     * (default): over pipes when this JVM has not used shared memory yet, so that {@code start}
+     * returns without waiting for Chronicle Queue to load here, and each is replaced by a shm worker
+     * within about a second; {@code "always"}: so at every pool start; {@code "never"}: the first
+     * workers start over shm, and {@code start} waits for Chronicle.
+     */
+    public PoolConfigBuilder shmStartOverPipe(String shmStartOverPipe) {
+        this.shmStartOverPipe = shmStartOverPipe;
         return this;
     }
 

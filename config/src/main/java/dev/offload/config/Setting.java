@@ -46,6 +46,7 @@ final class Setting<T> {
             of("transport.maxFrameBytes", SIZE, PoolConfigBuilder::maxFrameBytes, PoolConfig::maxFrameBytes),
             of("transport.shm.dir", PATH, PoolConfigBuilder::shmDir, PoolConfig::shmDir),
             of("transport.shm.spin", DURATION, PoolConfigBuilder::shmSpin, PoolConfig::shmSpin),
+            of("transport.shm.startOverPipe", TEXT, PoolConfigBuilder::shmStartOverPipe, PoolConfig::shmStartOverPipe),
             of("cluster.name", TEXT, PoolConfigBuilder::clusterName, PoolConfig::clusterName),
             of("cluster.bind", TEXT, PoolConfigBuilder::clusterBind, PoolConfig::clusterBind),
             of("cluster.members", TEXT_LIST, PoolConfigBuilder::clusterMembers, PoolConfig::clusterMembers),

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 final class Validation {
 
     static final List<String> TRANSPORTS = List.of("auto", "shm", "pipe");
+    static final List<String> SHM_START_OVER_PIPE = List.of("auto", "always", "never");
     static final List<String> COMPLETIONS = List.of("executor", "direct");
     static final List<String> JOURNAL_FLUSHES = List.of("os", "sync");
 
@@ -78,6 +79,7 @@ final class Validation {
         if (b.shmDir.toString().isEmpty()) {
             throw new ConfigException("transport.shm.dir", "", "transport.shm.dir must not be empty");
         }
+        oneOf("transport.shm.startOverPipe", b.shmStartOverPipe, SHM_START_OVER_PIPE);
         notNegative("transport.shm.spin", b.shmSpin);
         if (b.shmSpin.compareTo(MAX_SPIN) > 0) {
             throw new ConfigException("transport.shm.spin", formatDuration(b.shmSpin),

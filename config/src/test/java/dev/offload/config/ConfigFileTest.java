@@ -139,7 +139,7 @@ class ConfigFileTest {
         assertLoadFails(file, "workers.mx")
                 .hasMessageStartingWith("unknown key 'workers.mx' in " + file + " (known keys under workers: min, max,");
         assertLoadFails(write("b.yaml", "transport: {shm: {spinn: 1us}}"), "transport.shm.spinn")
-                .hasMessageContaining("(known keys under transport.shm: dir, spin)");
+                .hasMessageContaining("(known keys under transport.shm: dir, spin, startOverPipe)");
     }
 
     @Test

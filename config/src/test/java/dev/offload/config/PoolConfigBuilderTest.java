@@ -175,6 +175,10 @@ class PoolConfigBuilderTest {
         assertInvalid(b -> b.transport(null), "transport.kind").hasMessageContaining("no value");
         assertInvalid(b -> b.completion("inline"), "jobs.completion")
                 .hasMessage("jobs.completion: unknown value \"inline\" (allowed: executor, direct)");
+        assertInvalid(b -> b.shmStartOverPipe("true"), "transport.shm.startOverPipe")
+                .hasMessage("transport.shm.startOverPipe: unknown value \"true\" (allowed: auto, always, never)");
+        assertThat(PoolConfig.defaults().shmStartOverPipe()).isEqualTo("auto");
+        assertThat(PoolConfig.builder().shmStartOverPipe("never").build().shmStartOverPipe()).isEqualTo("never");
     }
 
     @Test

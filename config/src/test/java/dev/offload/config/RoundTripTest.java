@@ -32,7 +32,7 @@ class RoundTripTest {
                 .containsEntry("heartbeatInterval", "500ms")
                 .containsEntry("cds", true)
                 .doesNotContainKey("classPath");
-        assertThat(map.get("transport").toString()).isEqualTo("{kind=auto, maxFrameBytes=16m, shm={dir=/dev/shm, spin=100us}}");
+        assertThat(map.get("transport").toString()).isEqualTo("{kind=auto, maxFrameBytes=16m, shm={dir=/dev/shm, spin=100us, startOverPipe=auto}}");
         assertThat(map.get("jobs").toString()).isEqualTo("{timeout=0s, maxAttempts=2, cancelGrace=200ms, completion=direct}");
     }
 

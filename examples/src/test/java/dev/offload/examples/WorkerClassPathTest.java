@@ -104,7 +104,7 @@ class WorkerClassPathTest {
     }
 
     private static PoolConfigBuilder smallPool(String transport) {
-        return PoolConfig.builder().transport(transport).minWorkers(1).maxWorkers(1).workerHeap("64m")
+        return PoolConfig.builder().transport(transport).shmStartOverPipe("never").minWorkers(1).maxWorkers(1).workerHeap("64m")
                 .workerJvmArgs(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     }
 

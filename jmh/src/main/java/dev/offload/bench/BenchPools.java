@@ -45,9 +45,13 @@ final class BenchPools {
                 .build();
     }
 
-    /** Starts the pool and checks that it really runs over {@code transport} (no fallback). */
+    /**
+     * Starts the pool and checks that it really runs over {@code transport} (no fallback), once the
+     * pipe stand-ins a JVM's first shm pool starts with have been replaced.
+     */
     static WorkerPool start(PoolConfig config) {
         WorkerPool pool = WorkerPool.start(config);
+        await(() -> pool.stats().transport().equals(config.transport()));
         String actual = pool.stats().transport();
         if (!actual.equals(config.transport())) {
             close(pool);

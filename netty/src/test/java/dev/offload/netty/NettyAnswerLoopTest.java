@@ -129,7 +129,8 @@ class NettyAnswerLoopTest {
     void shouldCompleteEveryJobOnceOnTheLoopWhileRandomWorkersAreKilled(String kind, String transport) throws Exception {
         EventLoop loop = loop(kind);
         int jobs = 300;
-        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 3).maxAttempts(5).build());
+        // Over shm the pool starts on pipe stand-ins: the loop also hears their shm successors join.
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 3).maxAttempts(5).shmStartOverPipe("always").build());
              AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
             JobOptions onLoop = JobOptions.defaults().withExecutor(loop);
             String loopThread = loopThread(loop);

@@ -18,22 +18,27 @@ import java.util.concurrent.locks.LockSupport;
  * A pool's first {@code workers.min} worker starts ({@code w1}…{@code wN}), all forked at once
  * from {@link WorkerPool#start} before the rest of the pool is built, so that the worker JVMs boot
  * meanwhile. Each start runs on its own short-lived thread, {@code offload-start-wN}; the
- * {@link Spawner} takes the workers over once the pool exists.
+ * {@link Spawner} takes the workers over once the pool exists. Over shm, in a JVM that has not used
+ * shared memory yet, they start over pipes as stand-ins ({@link WorkerLauncher#startsOverPipeFirst});
+ * the {@link Spawner} then replaces them one by one by shm workers.
  */
 final class InitialStarts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InitialStarts.class);
     private static final int MAX_KILLED_STARTS = 5;
     private final List<CompletableFuture<WorkerProcess>> starts = new ArrayList<>();
+    private final boolean standIns;
 
-    private InitialStarts() {
+    private InitialStarts(boolean standIns) {
+        this.standIns = standIns;
     }
 
     static InitialStarts begin(WorkerLauncher launcher, int count) {
-        InitialStarts initial = new InitialStarts();
+        boolean standIns = launcher.startsOverPipeFirst();
+        InitialStarts initial = new InitialStarts(standIns);
         for (int i = 1; i <= count; i++) {
             String id = "w" + i;
             CompletableFuture<WorkerProcess> start = new CompletableFuture<>();
-            Thread thread = new Thread(() -> launch(launcher, id, start), "offload-start-" + id);
+            Thread thread = new Thread(() -> launch(launcher, id, standIns, start), "offload-start-" + id);
             thread.setDaemon(true);
             thread.start();
             initial.starts.add(start);
@@ -42,11 +47,11 @@ final class InitialStarts implements AutoCloseable {
     }
 
     /** A start killed by a signal from outside is tried again, as the {@link Spawner} does, a few times. */
-    private static void launch(WorkerLauncher launcher, String id, CompletableFuture<WorkerProcess> start) {
+    private static void launch(WorkerLauncher launcher, String id, boolean standIn, CompletableFuture<WorkerProcess> start) {
         for (int kills = 1; ; kills++) {
             long began = System.nanoTime();
             try {
-                WorkerProcess worker = launcher.launch(id);
+                WorkerProcess worker = standIn ? launcher.launchStandIn(id) : launcher.launch(id);
                 JfrEvents.workerStarted(worker, System.nanoTime() - began);
                 start.complete(worker);
                 return;
@@ -71,6 +76,11 @@ final class InitialStarts implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** True when these workers start over pipes as stand-ins for shm workers. */
+    boolean standIns() {
+        return standIns;
     }
 
     int count() {

@@ -5,7 +5,8 @@ package dev.offload.pool;
  * counts once, as the outcome the pool decided first: a cancel that comes after its result or timeout
  * was decided still cancels the future, but the job counts as that outcome.
  *
- * @param transport  the transport really in use after any fallback: "shm" or "pipe"
+ * @param transport  the transport really in use after any fallback: "shm" or "pipe" ("pipe" while any worker
+ *                   is on pipes: one that fell back, or a stand-in of a shm pool still starting)
  * @param workers    live workers (started and not yet dead)
  * @param busy       workers running a job now
  * @param queued     jobs waiting for a worker

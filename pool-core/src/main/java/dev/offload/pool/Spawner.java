@@ -32,6 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       they have time left.</li>
  * </ul>
  * The first start that succeeds ends both runs.
+ *
+ * <p>Stand-ins: a pool whose first workers started over pipes while this JVM readies shared memory
+ * ({@link InitialStarts}) has them replaced here, one shm start at a time: once a shm worker said
+ * HELLO, one stand-in stops taking jobs and retires when it holds none (so the pool has one worker
+ * more than it asked for, for as long as that stand-in's last jobs run). A stand-in that dies is
+ * replaced like any worker, over shm. Replacing stand-ins never fails a job nor counts towards a
+ * crash loop: a replacement killed from outside is tried again after a back-off; one that fails by
+ * itself ends the replacing, with an ERROR that names the cause, and the stand-ins keep serving.
  */
 final class Spawner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
@@ -48,6 +56,13 @@ final class Spawner implements AutoCloseable {
     private volatile long nextAttemptAt;
     private volatile boolean crashLoop;
     private volatile String lastFailure = "";
+    /** A shm start that replaces a stand-in is under way (one at a time). */
+    private volatile boolean replacingStandIn;
+    /** Set when a stand-in's replacement failed by itself, or came up over pipes: stand-ins stay. */
+    private volatile boolean standInsStay;
+    /** Stand-in replacements killed from outside, in a row; written by one spawn thread at a time. */
+    private volatile int standInKills;
+    private volatile long nextStandInReplacementAt;
     /** A submit found no worker while in a crash loop: try a start at the next back-off. */
     volatile boolean demand;
 
@@ -97,6 +112,7 @@ final class Spawner implements AutoCloseable {
         if (pool.isClosing()) {
             return;
         }
+        replaceStandIn(now);
         Counters c = pool.counters();
         int live = pool.links().length;
         int starting = c.starting.get();
@@ -128,6 +144,52 @@ final class Spawner implements AutoCloseable {
         for (int i = 0; i < want; i++) {
             spawn();
         }
+    }
+
+    /** Starts a shm worker to take a stand-in's place, if one serves and no such start is under way. */
+    private void replaceStandIn(long now) {
+        if (replacingStandIn || standInsStay || pool.isDraining() || now - nextStandInReplacementAt < 0
+                || pool.standIn() == null) {
+            return;
+        }
+        replacingStandIn = true;
+        pool.counters().starting.incrementAndGet();
+        String id = newId();
+        executor.execute(() -> {
+            long began = System.nanoTime();
+            try {
+                WorkerProcess worker = launcher.launch(id);
+                JfrEvents.workerStarted(worker, System.nanoTime() - began);
+                standInKills = 0;
+                if (!worker.transport().equals("shm")) {
+                    standInsStay = true; // transport auto fell back: there is no shm to move to
+                }
+                pool.addLink(worker);
+                WorkerLink standIn = pool.standIn();
+                if (standIn != null) {
+                    LOG.debug("shm worker {} takes the place of pipe stand-in {}", id, standIn.id());
+                    standIn.supersede(id);
+                }
+            } catch (IOException | RuntimeException e) {
+                JfrEvents.workerExited(id, 0, e instanceof WorkerStartException s ? s.exitCode() : -1,
+                        "failed to start: " + e.getMessage());
+                if (e instanceof WorkerStartException start && ExitStatus.killedFromOutside(start.exitCode())) {
+                    int kills = ++standInKills;
+                    long delay = Supervisor.killedStartBackoffNanos(kills);
+                    nextStandInReplacementAt = System.nanoTime() + delay;
+                    LOG.warn("worker {}, starting over shared memory to replace a pipe stand-in, was killed by a signal"
+                            + " the pool did not send: trying again in {} ms", id, delay / 1_000_000);
+                } else {
+                    standInsStay = true;
+                    LOG.error("worker {} could not start over shared memory, so the pool's pipe workers that stand in"
+                            + " for shm workers keep serving: {}", id, e.getMessage());
+                }
+            } finally {
+                pool.counters().starting.decrementAndGet();
+                replacingStandIn = false;
+                pool.supervisor().wake();
+            }
+        });
     }
 
     private void spawn() {

@@ -159,13 +159,21 @@ final class Supervisor implements Runnable {
         return true;
     }
 
-    /** A worker holding nothing: recycled after workers.maxJobs, stopped after workers.idleTimeout above workers.min. */
+    /**
+     * A worker holding nothing: recycled after workers.maxJobs, stopped after workers.idleTimeout
+     * above workers.min, or gone once a shm worker took its place as a stand-in.
+     */
     private void retireIfDue(WorkerLink link, long now) {
         if (pool.isDraining()) {
             return; // checkTerminated retires them all
         }
         if (!link.accepting() && !link.gone) {
-            pool.retire(link, true, "retired after workers.maxJobs (" + pool.config().maxJobsPerWorker() + " jobs)"); // a fresh worker replaces it
+            String by = link.supersededBy;
+            if (by != null) {
+                pool.retire(link, false, "retired: shm worker " + by + " took the place of this pipe stand-in");
+            } else {
+                pool.retire(link, true, "retired after workers.maxJobs (" + pool.config().maxJobsPerWorker() + " jobs)"); // a fresh worker replaces it
+            }
             return;
         }
         long idleTimeout = pool.config().idleTimeout().toNanos();

@@ -60,6 +60,8 @@ final class WorkerLink {
     volatile Job killFor;
     /** Why the pool killed this worker, if it did (read when the death is reported). */
     volatile String killReason;
+    /** The shm worker that took this stand-in's place ({@link Spawner}); it retires once it holds nothing. */
+    volatile String supersededBy;
     /** Why the pool stopped this worker, if it retired it (read when its exit is reported). */
     volatile String retireReason;
     /**
@@ -89,6 +91,17 @@ final class WorkerLink {
 
     /** From now on the worker gets no new job; what it holds finishes. */
     void stopAccepting() {
+        accepting = false;
+    }
+
+    /** A pipe worker standing in for a shm worker while the pool starts ({@link Spawner}). */
+    boolean isStandIn() {
+        return worker.isStandIn();
+    }
+
+    /** Spawn thread: shm worker {@code by} takes this stand-in's place; it finishes what it holds, then retires. */
+    void supersede(String by) {
+        supersededBy = by;
         accepting = false;
     }
 

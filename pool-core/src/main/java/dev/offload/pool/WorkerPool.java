@@ -101,6 +101,14 @@ public final class WorkerPool implements AutoCloseable {
     /**
      * Starts a pool and its {@code workers.min} workers; returns once they all said HELLO.
      *
+     * <p>Over shm, in a JVM that has not used shared memory yet, those first workers start over
+     * pipes ({@code transport.shm.startOverPipe}, default {@code auto}): Chronicle Queue's first
+     * loading here costs about half a second of CPU, which on a small machine would delay the
+     * workers booting beside it. The pool serves from the first job; in the background it starts
+     * shm workers one at a time, and each takes a stand-in's place (the stand-in finishes what it
+     * holds, then exits). {@link PoolStats#transport()} says {@code "pipe"} until the last stand-in
+     * has gone, typically within a second or two.
+     *
      * @throws OffloadException when the transport asked for is unavailable or a worker cannot start;
      *                          nothing is left running then
      */
@@ -133,7 +141,9 @@ public final class WorkerPool implements AutoCloseable {
         }
         pool.supervisor.start();
         OpenPools.opened(pool);
-        LOG.info("pool started: {} worker(s) over {}, max {}", config.minWorkers(), transport.kind(), config.maxWorkers());
+        LOG.info("pool started: {} worker(s) over {}, max {}", config.minWorkers(), initial.standIns()
+                ? "pipes, standing in for shm workers until shared memory is ready in this JVM" : transport.kind(),
+                config.maxWorkers());
         return pool;
     }
 
@@ -303,8 +313,8 @@ public final class WorkerPool implements AutoCloseable {
         WorkerLink[] now = links;
         for (WorkerLink link : now) {
             busy += link.load() > 0 ? 1 : 0;
-            if (!link.worker.transport().equals(kind)) {
-                kind = link.worker.transport(); // a worker fell back from shm to pipe
+            if (!link.worker.transport().equals(transport.kind())) {
+                kind = link.worker.transport(); // a worker fell back from shm to pipe, or stands in for a shm one
             }
         }
         return new PoolStats(kind, now.length, busy, queue.size(),
@@ -447,6 +457,17 @@ public final class WorkerPool implements AutoCloseable {
             JfrEvents.workerExited(link.id(), worker.pid(), exitCode, JfrEvents.exitReason(link, exitCode));
         });
         reader.requestDispatch();
+    }
+
+    /** A pipe stand-in that still takes jobs, the least loaded; null when none is left. */
+    WorkerLink standIn() {
+        WorkerLink best = null;
+        for (WorkerLink link : links) {
+            if (link.isStandIn() && link.accepting() && (best == null || link.load() < best.load())) {
+                best = link;
+            }
+        }
+        return best;
     }
 
     /** The link leaves the pool: its worker is gone or retired, and it holds no job. */

@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * A caller JVM that ends without closing its pool (a forked {@link OrphanParentMain}, one worker
  * busy) leaves, within 5 s and with no other pool started, no worker and no shm directory: on
  * SIGTERM and {@code System.exit} the shutdown hook closes the pool; after SIGKILL the workers see
- * their parent gone and the last one deletes the directory.
+ * their parent gone and the last one deletes the directory. Over shm the caller is a fresh JVM, so
+ * its first workers are pipe stand-ins, which claim a directory in the pool's shm directory too.
  */
 @ExtendWith(NoLeftovers.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -49,7 +50,9 @@ class CallerExitTest {
             }
             assertThat(line).as("the caller's PIDS line").isNotNull();
             workers = Arrays.stream(line.substring(5).trim().split(" ")).map(Long::parseLong).collect(Collectors.toSet());
-            assertThat(workers).hasSize(2);
+            // two workers; over shm in this fresh JVM they are pipe stand-ins, and a shm worker that
+            // replaces one may be starting already (and, the first time on a machine, the AppCDS training worker)
+            assertThat(workers).hasSizeBetween(2, 4);
             assertThat(NoLeftovers.shmLeftovers(caller.pid())).hasSize(transport.equals("shm") ? 1 : 0);
             endedAt = System.nanoTime();
             switch (ending) {

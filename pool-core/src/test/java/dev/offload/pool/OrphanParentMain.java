@@ -20,7 +20,8 @@ public final class OrphanParentMain {
     }
 
     public static void main(String[] args) throws InterruptedException, IOException {
-        WorkerPool pool = WorkerPool.start(TestPools.config(args[0], 2).build());
+        // A fresh JVM with the default: over shm its workers are pipe stand-ins at first.
+        WorkerPool pool = WorkerPool.start(TestPools.config(args[0], 2).shmStartOverPipe("auto").build());
         pool.submit(Hang.class, "forever");
         String pids = ProcessHandle.current().children().map(p -> Long.toString(p.pid())).collect(Collectors.joining(" "));
         System.out.println("PIDS " + pids);

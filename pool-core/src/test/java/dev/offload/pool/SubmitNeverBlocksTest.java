@@ -4,6 +4,8 @@ import dev.offload.pool.handlers.Echo;
 import dev.offload.pool.handlers.Sleep;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.blockhound.BlockHound;
@@ -68,11 +70,13 @@ class SubmitNeverBlocksTest {
 
     /**
      * Over shm, submit() appends the JOB frame itself into a worker's queue: that append must not
-     * block either, nor waking a sleeping worker (one non-blocking socket write).
+     * block either, nor waking a sleeping worker (one non-blocking socket write). Over pipes (and
+     * so on a shm pool's stand-ins) it queues the frame for the channel's writer thread, lock-free.
      */
-    @Test
-    void shouldNotBlockWhenSubmitWritesTheJobStraightIntoAWorkersQueue() throws Exception {
-        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
+    @ParameterizedTest
+    @ValueSource(strings = {"shm", "pipe"})
+    void shouldNotBlockWhenSubmitWritesTheJobStraightIntoAWorkersQueue(String transport) throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).shmStartOverPipe("never").build())) {
             assertThat(pool.submit(Echo.class, "warm").join()).isEqualTo("warm");
             long sentBefore = pool.counters().sentBySubmit.sum();
             List<CompletableFuture<?>> last = onCaller(() -> {

@@ -14,9 +14,15 @@ public final class TestPools {
     private TestPools() {
     }
 
+    /**
+     * A pool of {@code workers} workers. Over shm its workers start over shm at once
+     * ({@code transport.shm.startOverPipe: never}), whatever this JVM did before, so that a test
+     * sees the same pool whichever test ran first; the tests of pipe stand-ins ask for them.
+     */
     public static PoolConfigBuilder config(String transport, int workers) {
         return PoolConfig.builder()
                 .transport(transport)
+                .shmStartOverPipe("never")
                 .minWorkers(workers)
                 .maxWorkers(workers)
                 .workerHeap("64m")

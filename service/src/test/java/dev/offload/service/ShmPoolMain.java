@@ -15,7 +15,8 @@ public final class ShmPoolMain {
     }
 
     public static void main(String[] args) {
-        PoolConfig config = PoolConfig.builder().transport("shm").minWorkers(1).maxWorkers(1).workerCds(false).build();
+        PoolConfig config = PoolConfig.builder().transport("shm").shmStartOverPipe("never") // Chronicle in this JVM, at once
+                .minWorkers(1).maxWorkers(1).workerCds(false).build();
         try (WorkerPool pool = WorkerPool.start(config)) {
             Fibonacci.Result result = pool.submit(Fibonacci.class, new Fibonacci.Input(40)).join();
             PoolStats stats = pool.stats();

@@ -2,10 +2,13 @@ package dev.offload.examples.bench;
 
 import dev.offload.config.PoolConfig;
 import dev.offload.config.PoolConfigBuilder;
+import dev.offload.pool.WorkerPool;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The pool configs the benchmarks use: the defaults a new user gets, with the transport named so
@@ -23,6 +26,32 @@ final class BenchConfig {
 
     static PoolConfig defaults(String transport) {
         return builder(transport).build();
+    }
+
+    /**
+     * {@link WorkerPool#start}, then waits until every worker serves over the transport asked for:
+     * a JVM's first shm pool starts on pipe stand-ins and moves to shm in the background, and a
+     * figure labelled shm must measure shm.
+     */
+    static WorkerPool start(PoolConfig config) {
+        WorkerPool pool = WorkerPool.start(config);
+        if (!config.transport().equals("auto")) {
+            awaitTransport(pool, config.transport(), System.nanoTime());
+        }
+        return pool;
+    }
+
+    /** Waits (polling every millisecond) until the pool's stats say {@code transport}; microseconds since {@code since}. */
+    static long awaitTransport(WorkerPool pool, String transport, long since) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!pool.stats().transport().equals(transport)) {
+            if (System.nanoTime() - deadline > 0) {
+                pool.close();
+                throw new IllegalStateException("the pool was not on " + transport + " within 30 s: " + pool.stats());
+            }
+            LockSupport.parkNanos(1_000_000L); // a bench's poll, not synchronisation
+        }
+        return (System.nanoTime() - since) / 1_000;
     }
 
     /** The keys whose values differ from {@link PoolConfig#defaults()}, as {@code key=value}. */

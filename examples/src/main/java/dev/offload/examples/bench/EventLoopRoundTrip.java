@@ -36,7 +36,7 @@ public final class EventLoopRoundTrip {
         Vertx vertx = Vertx.vertx();
         try {
             for (String transport : a.transports()) {
-                try (WorkerPool pool = WorkerPool.start(BenchConfig.defaults(transport))) {
+                try (WorkerPool pool = BenchConfig.start(BenchConfig.defaults(transport))) {
                     Context context = vertx.getOrCreateContext();
                     JobOptions onLoop = JobOptions.defaults().withExecutor(task -> context.runOnContext(v -> task.run()));
 

@@ -31,7 +31,7 @@ public final class IdlePoolCpu {
         Report.title(6, "CPU used by an idle pool over " + seconds + " s, starting " + settleMillis + " ms after a burst of "
                 + burst + " no-op jobs", BenchConfig.defaults("auto"));
         for (String transport : a.transports()) {
-            try (WorkerPool pool = WorkerPool.start(BenchConfig.defaults(transport))) {
+            try (WorkerPool pool = BenchConfig.start(BenchConfig.defaults(transport))) {
                 CompletableFuture<?>[] jobs = new CompletableFuture<?>[burst];
                 for (int i = 0; i < burst; i++) {
                     jobs[i] = pool.submit(NoOp.class, i);

@@ -28,7 +28,7 @@ public final class LargePayloadRoundTrip {
         Report.title(4, size(payload.length) + " byte[] echoed, submit(EchoBytes, bytes).get() in a loop, " + warmup + " warm-up",
                 BenchConfig.defaults("auto"));
         for (String transport : a.transports()) {
-            try (WorkerPool pool = WorkerPool.start(BenchConfig.defaults(transport))) {
+            try (WorkerPool pool = BenchConfig.start(BenchConfig.defaults(transport))) {
                 Histogram nanos = Report.nanosHistogram();
                 for (int i = 0; i < warmup + jobs; i++) {
                     long start = System.nanoTime();

@@ -37,7 +37,7 @@ public final class PingUnderLoad {
             Histogram idle = ping(vertx, new PingServer(null, 0, 0), seconds, intervalNanos);
             Report.latency(5, "ping, no pool (baseline)", "-", idle, "");
             for (String transport : a.transports()) {
-                try (WorkerPool pool = WorkerPool.start(workers(transport))) {
+                try (WorkerPool pool = BenchConfig.start(workers(transport))) {
                     long completedBefore = pool.stats().completed();
                     long start = System.nanoTime();
                     Histogram busy = ping(vertx, new PingServer(pool, spinMillis, SPIN_JOBS_IN_FLIGHT), seconds, intervalNanos);

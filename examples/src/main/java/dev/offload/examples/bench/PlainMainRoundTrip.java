@@ -23,7 +23,7 @@ public final class PlainMainRoundTrip {
         Report.title(2, "plain main, submit(NoOp, i).get() in a loop, " + warmup + " warm-up", BenchConfig.defaults("auto"));
         for (String transport : a.transports()) {
             PoolConfig config = BenchConfig.defaults(transport);
-            try (WorkerPool pool = WorkerPool.start(config)) {
+            try (WorkerPool pool = BenchConfig.start(config)) {
                 Histogram nanos = Report.nanosHistogram();
                 for (int i = 0; i < warmup + jobs; i++) {
                     long start = System.nanoTime();

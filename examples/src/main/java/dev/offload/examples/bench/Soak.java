@@ -42,7 +42,7 @@ public final class Soak {
         Report.title(8, "soak: " + rate + " jobs/s for " + minutes + " min, RSS at the start (after " + a.intValue("warmup", 90)
                 + " s) and the end", BenchConfig.defaults("auto"));
         for (String transport : a.transports().size() == 2 ? List.of("shm") : a.transports()) {
-            try (WorkerPool pool = WorkerPool.start(BenchConfig.defaults(transport))) {
+            try (WorkerPool pool = BenchConfig.start(BenchConfig.defaults(transport))) {
                 Load load = new Load(pool, rate, small, large);
                 load.runFor(a.intValue("warmup", 90) * 1_000_000_000L);
                 Map<Long, ProcMemory> start = memory();

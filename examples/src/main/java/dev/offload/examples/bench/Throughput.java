@@ -31,7 +31,7 @@ public final class Throughput {
         Report.title(3, "no-op jobs pumped by one thread, " + inFlight + " in flight, " + WORKERS + " workers, "
                 + warmup + " warm-up", workers("auto"));
         for (String transport : a.transports()) {
-            try (WorkerPool pool = WorkerPool.start(workers(transport))) {
+            try (WorkerPool pool = BenchConfig.start(workers(transport))) {
                 pump(pool, warmup, inFlight);
                 long start = System.nanoTime();
                 pump(pool, jobs, inFlight);

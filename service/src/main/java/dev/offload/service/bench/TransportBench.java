@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -48,7 +49,7 @@ final class TransportBench {
             if (settings.needsOneWorkerPool()) {
                 PoolConfig config = base.toBuilder().transport(transport).minWorkers(1).maxWorkers(1).build();
                 progress.accept(transport + ": starting 1 worker for round trips");
-                try (WorkerPool pool = WorkerPool.start(config)) {
+                try (WorkerPool pool = started(config)) {
                     if (settings.runs(BenchCase.roundtrip)) {
                         histograms.put(BenchCase.roundtrip, blocking(pool, transport, payload, settings.warmup(), settings.jobs()));
                     }
@@ -69,6 +70,27 @@ final class TransportBench {
         } catch (CompletionException e) {
             return BenchResult.unavailable(transport, "a job failed: " + e.getCause());
         }
+    }
+
+    /**
+     * Starts the pool and waits until all its workers serve over the transport asked for: a JVM's
+     * first shm pool starts on pipe stand-ins and moves them to shm in the background.
+     */
+    private WorkerPool started(PoolConfig config) {
+        WorkerPool pool = WorkerPool.start(config);
+        long began = System.nanoTime();
+        while (!pool.stats().transport().equals(config.transport())) {
+            if (System.nanoTime() - began > TimeUnit.SECONDS.toNanos(30)) {
+                pool.close();
+                throw new OffloadException("the pool's workers were not all on " + config.transport() + " within 30 s");
+            }
+            LockSupport.parkNanos(1_000_000L); // polling the pool's stats, not synchronisation
+        }
+        if (System.nanoTime() - began > 1_000_000L) {
+            progress.accept(config.transport() + ": the pipe stand-ins were replaced by shm workers in "
+                    + (System.nanoTime() - began) / 1_000_000 + " ms");
+        }
+        return pool;
     }
 
     /** Sequential round trips, the caller waiting in {@code join()} for each; nanoseconds. */
@@ -93,7 +115,7 @@ final class TransportBench {
                 .queueCapacity(Math.max(base.queueCapacity(), settings.inFlight()))
                 .build();
         progress.accept(transport + ": starting " + settings.workers() + " worker(s) for throughput");
-        try (WorkerPool pool = WorkerPool.start(config)) {
+        try (WorkerPool pool = started(config)) {
             progress.accept(transport + ": " + settings.throughputWarmup() + " warm-up jobs, " + settings.inFlight() + " in flight");
             inFlight(pool, settings.throughputWarmup());
             progress.accept(transport + ": " + settings.throughputJobs() + " measured jobs, " + settings.inFlight() + " in flight");

@@ -73,6 +73,12 @@ final class WorkerCommand {
     }
 
     static Map<String, String> environment(PoolConfig config, String workerId, String channelSpec, String token) {
+        return environment(config, workerId, channelSpec, token, null);
+    }
+
+    /** {@code claimDir}: a stand-in pipe worker's directory in the pool's shm directory, or null. */
+    static Map<String, String> environment(PoolConfig config, String workerId, String channelSpec, String token,
+                                           java.nio.file.Path claimDir) {
         Map<String, String> env = new LinkedHashMap<>();
         Map<String, String> parent = System.getenv();
         for (String name : INHERITED_ENV) {
@@ -86,6 +92,9 @@ final class WorkerCommand {
         env.put(WorkerProtocol.ENV_TOKEN, token);
         env.put(WorkerProtocol.ENV_WORKER_ID, workerId);
         env.put(WorkerProtocol.ENV_PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+        if (claimDir != null) {
+            env.put(WorkerProtocol.ENV_CLAIM_DIR, claimDir.toString());
+        }
         return env;
     }
 }

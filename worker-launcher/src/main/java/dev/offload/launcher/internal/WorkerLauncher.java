@@ -9,6 +9,7 @@ import dev.offload.transport.internal.FrameType;
 import dev.offload.transport.internal.pipe.PumpedPipeChannel;
 import dev.offload.transport.internal.shm.DoorbellListener;
 import dev.offload.transport.internal.shm.ShmChannel;
+import dev.offload.transport.internal.shm.WorkerClaim;
 import dev.offload.worker.internal.Hello;
 import dev.offload.worker.internal.WorkerProtocol;
 import org.slf4j.Logger;
@@ -70,10 +71,38 @@ public final class WorkerLauncher implements AutoCloseable {
         return worker;
     }
 
+    /**
+     * Whether a shm pool's first workers start over pipes instead ({@code transport.shm.startOverPipe}):
+     * by default when this JVM has not used shared memory yet. Loading and warming Chronicle Queue
+     * in a fresh JVM costs about half a second of CPU, taken from the worker JVMs booting beside it
+     * on a small machine; a stand-in pipe worker starts in a fraction of that, and the pool replaces
+     * it by a shm worker once it serves ({@link #launchStandIn}).
+     */
+    public boolean startsOverPipeFirst() {
+        if (!transport.kind().equals("shm")) {
+            return false;
+        }
+        return switch (config.shmStartOverPipe()) {
+            case "always" -> true;
+            case "never" -> false;
+            default -> !ShmChannel.preparedInThisJvm();
+        };
+    }
+
+    /**
+     * Starts worker {@code id} over pipes as a stand-in for a shm worker (see
+     * {@link #startsOverPipeFirst}) and returns it once it said HELLO; {@link WorkerProcess#isStandIn()}.
+     */
+    public WorkerProcess launchStandIn(String id) throws IOException {
+        WorkerProcess worker = startWithArchive(id, false, true).markStandIn();
+        cds.workerStarted();
+        return worker;
+    }
+
     private WorkerProcess startOverTransport(String id) throws IOException {
         if (transport.kind().equals("shm")) {
             try {
-                return startWithArchive(id, true);
+                return startWithArchive(id, true, false);
             } catch (WorkerStartException e) {
                 if (e.exitCode() != WorkerProtocol.EXIT_SHM_UNAVAILABLE || !transport.mayFallBack()) {
                     throw e;
@@ -84,22 +113,22 @@ public final class WorkerLauncher implements AutoCloseable {
                 }
             }
         }
-        return startWithArchive(id, false);
+        return startWithArchive(id, false, false);
     }
 
     /** A start that fails with the archive, other than by a signal from outside, is tried once without it. */
-    private WorkerProcess startWithArchive(String id, boolean shm) throws IOException {
+    private WorkerProcess startWithArchive(String id, boolean shm, boolean standIn) throws IOException {
         List<String> archiveFlags = cds.flags();
         if (archiveFlags.isEmpty()) {
-            return start(id, shm, List.of(), StderrPump.LineFilter.NONE);
+            return start(id, shm, standIn, List.of(), StderrPump.LineFilter.NONE);
         }
         try {
-            return start(id, shm, archiveFlags, cds::handledStderrLine);
+            return start(id, shm, standIn, archiveFlags, cds::handledStderrLine);
         } catch (WorkerStartException e) {
             if (closed || !CdsArchive.mayBeTheCause(e)) {
                 throw e;
             }
-            WorkerProcess worker = start(id, shm, List.of(), StderrPump.LineFilter.NONE);
+            WorkerProcess worker = start(id, shm, standIn, List.of(), StderrPump.LineFilter.NONE);
             cds.startedOnlyWithout(id, e);
             return worker;
         }
@@ -108,7 +137,17 @@ public final class WorkerLauncher implements AutoCloseable {
     /** Forks worker {@code id} with {@code extraJvmFlags} and returns it once it said HELLO. */
     WorkerProcess start(String id, boolean shm, List<String> extraJvmFlags, StderrPump.LineFilter stderrFilter)
             throws IOException {
-        Path shmDir = shm ? transport.shmDirectory().workerDir(id) : null;
+        return start(id, shm, false, extraJvmFlags, stderrFilter);
+    }
+
+    /**
+     * {@code standIn}: a pipe worker of a shm pool, which gets a directory in the pool's shm
+     * directory to claim, as a shm worker does, so that a parent killed meanwhile leaves no shared
+     * memory behind.
+     */
+    private WorkerProcess start(String id, boolean shm, boolean standIn, List<String> extraJvmFlags,
+                                StderrPump.LineFilter stderrFilter) throws IOException {
+        Path shmDir = shm || (standIn && transport.shmDirectory() != null) ? transport.shmDirectory().workerDir(id) : null;
         ChannelSpec spec = shm ? ChannelSpec.shm(shmDir, channelOptions) : ChannelSpec.pipe(channelOptions);
         DoorbellListener doorbell = null;
         ProcessBuilder builder = new ProcessBuilder(WorkerCommand.command(config, extraJvmFlags));
@@ -119,7 +158,15 @@ public final class WorkerLauncher implements AutoCloseable {
             builder.redirectErrorStream(true);
         }
         builder.environment().clear();
-        builder.environment().putAll(WorkerCommand.environment(config, id, spec.format(), token));
+        builder.environment().putAll(WorkerCommand.environment(config, id, spec.format(), token, shm ? null : shmDir));
+        if (!shm && shmDir != null) {
+            try {
+                WorkerClaim.prepareDirectory(shmDir);
+            } catch (IOException | RuntimeException e) {
+                throw new WorkerStartException("worker " + id + ": cannot make its directory in " + shmDir + ": "
+                        + e.getMessage(), -1, List.of());
+            }
+        }
         Process process;
         try {
             process = builder.start();

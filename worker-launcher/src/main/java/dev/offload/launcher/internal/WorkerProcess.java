@@ -26,6 +26,8 @@ public final class WorkerProcess implements AutoCloseable {
     private final StderrPump stderr;
     private final Path shmDir;
     private volatile boolean closed;
+    /** Started over pipes to stand in for a shm worker while this JVM readies shared memory; set before it is published. */
+    private boolean standIn;
 
     WorkerProcess(String id, Process process, Channel channel, StderrPump stderr, Path shmDir) {
         this.id = id;
@@ -50,6 +52,19 @@ public final class WorkerProcess implements AutoCloseable {
     /** "shm" or "pipe": the channel really in use for this worker. */
     public String transport() {
         return channel.kind();
+    }
+
+    /**
+     * True for a pipe worker that stands in for a shm worker during a pool's start (see
+     * {@link WorkerLauncher#startsOverPipeFirst}): the pool replaces it by a shm worker.
+     */
+    public boolean isStandIn() {
+        return standIn;
+    }
+
+    WorkerProcess markStandIn() {
+        standIn = true;
+        return this;
     }
 
     public boolean isAlive() {

@@ -66,6 +66,8 @@ public final class WorkerMain {
                 ChronicleSupport.initialiseInWorker();
                 awaitPreparedChannel(spec.dir());
                 claim = claim(spec.dir(), watchdog);
+            } else if (System.getenv(WorkerProtocol.ENV_CLAIM_DIR) != null) {
+                claim = claim(Path.of(System.getenv(WorkerProtocol.ENV_CLAIM_DIR)), watchdog); // a stand-in in a shm pool
             }
             channel = Channels.openWorkerSide(spec, channelIn, channelOut, "worker " + id);
         } catch (Exception | LinkageError e) {

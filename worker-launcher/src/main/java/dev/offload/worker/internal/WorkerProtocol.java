@@ -12,6 +12,12 @@ public final class WorkerProtocol {
     public static final String ENV_WORKER_ID = "OFFLOAD_WORKER_ID";
     /** The parent's pid: the worker exits when that process is gone. */
     public static final String ENV_PARENT_PID = "OFFLOAD_PARENT_PID";
+    /**
+     * For a pipe worker standing in for a shm worker: its directory in the pool's shm directory, to
+     * claim like a shm worker ({@code WorkerClaim}), so that the pool's last worker deletes the pool's
+     * shared memory after the parent died.
+     */
+    public static final String ENV_CLAIM_DIR = "OFFLOAD_CLAIM_DIR";
     /** System property: milliseconds between heartbeats while a job runs. */
     public static final String PROP_HEARTBEAT_MS = "dev.offload.worker.heartbeatMs";
 

@@ -15,9 +15,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectableChannel;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The parent's end of a pipe worker: frames over the worker's stdout and stdin, with two threads of
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * an inbox, which makes {@link #poll} non-blocking and {@link #wakeups()} selectable (an in-process
  * NIO pipe that the pump writes a byte to when the reader sleeps). A writer thread drains an
  * outbox, which makes {@link #trySend} non-blocking: a pipe write blocks while the worker, busy
- * with a job, does not read.
+ * with a job, does not read. Both queues are lock-free: a sender or a polling reader never parks
+ * on a lock the pump or the writer holds (a caller's {@code submit()} sends, an event loop polls).
  *
  * <p>The price is a thread hand-off each way, the reason the shm transport exists.
  *
@@ -39,8 +41,13 @@ public final class PumpedPipeChannel implements Channel {
     private final PipeChannel stream;
     private final ChannelOptions options;
     private final String name;
-    private final LinkedBlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
-    private final LinkedBlockingQueue<Frame> outbox = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Frame> inbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Frame> outbox = new ConcurrentLinkedQueue<>();
+    private final Thread writer;
+    /** The writer thread parks when the outbox is empty; a sender then unparks it. */
+    private volatile boolean writerParked;
+    /** A thread parked in {@link #receive}, if any: the pump unparks it for the next frame. */
+    private volatile Thread receiver;
     private final Pipe wake;
     private final ByteBuffer wakeByte = ByteBuffer.allocate(1);
     private final ByteBuffer drain = ByteBuffer.allocate(64);
@@ -69,7 +76,7 @@ public final class PumpedPipeChannel implements Channel {
         wake.sink().configureBlocking(false);
         Thread pump = new Thread(this::pump, "offload-pipe-in-" + id);
         pump.setDaemon(true);
-        Thread writer = new Thread(this::write, "offload-pipe-out-" + id);
+        this.writer = new Thread(this::write, "offload-pipe-out-" + id);
         writer.setDaemon(true);
         pump.start();
         writer.start();
@@ -93,7 +100,12 @@ public final class PumpedPipeChannel implements Channel {
 
     private void notifyReader() {
         // Dekker with prepareSleep: [queue frame] fence [read flag] against [set flag] fence [read queue].
+        // The same with receive: [queue frame] fence [read receiver] against [set receiver] fence [poll].
         VarHandle.fullFence();
+        Thread waiting = receiver;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
+        }
         if (armed.compareAndSet(1, 0)) {
             try {
                 wakeByte.clear();
@@ -107,24 +119,43 @@ public final class PumpedPipeChannel implements Channel {
     /** Writer thread: writes queued frames, flushing once the outbox is empty; closes the output at the end. */
     private void write() {
         try {
-            while (true) {
-                Frame frame = outbox.take();
-                while (frame != END) {
-                    stream.write(frame);
-                    frame = outbox.poll();
-                    if (frame == null) {
-                        stream.flush();
-                        frame = outbox.take();
-                    }
+            Frame frame = nextToWrite();
+            while (frame != END) {
+                stream.write(frame);
+                frame = outbox.poll();
+                if (frame == null) {
+                    stream.flush();
+                    frame = nextToWrite();
                 }
-                return;
             }
         } catch (IOException e) {
             writeFailure = e; // the worker is gone; the pump sees its end of stream
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             stream.closeOutput();
+        }
+    }
+
+    /** Writer thread: the next frame, parking while there is none. */
+    private Frame nextToWrite() {
+        Frame frame = outbox.poll();
+        if (frame != null) {
+            return frame;
+        }
+        // Dekker with trySend: [set flag] fence [poll] against [queue frame] fence [read flag].
+        writerParked = true;
+        VarHandle.fullFence();
+        while ((frame = outbox.poll()) == null) {
+            LockSupport.park(this);
+        }
+        writerParked = false;
+        return frame;
+    }
+
+    private void queueForWriter(Frame frame) {
+        outbox.add(frame);
+        VarHandle.fullFence();
+        if (writerParked) {
+            LockSupport.unpark(writer);
         }
     }
 
@@ -138,6 +169,7 @@ public final class PumpedPipeChannel implements Channel {
     /** Whoever waits in {@link #receive} ends with a ChannelClosedException. */
     private void wakeReceiver() {
         inbox.add(END);
+        notifyReader();
     }
 
     /** Queues the frame for the writer thread; false only when the channel is closed. */
@@ -151,7 +183,7 @@ public final class PumpedPipeChannel implements Channel {
         if (closed.get()) {
             return false;
         }
-        outbox.add(frame);
+        queueForWriter(frame);
         return true;
     }
 
@@ -161,12 +193,18 @@ public final class PumpedPipeChannel implements Channel {
         if (endTaken) {
             throw endOfInput();
         }
-        Frame frame;
-        try {
-            frame = inbox.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChannelClosedException(name + ": interrupted while waiting for a frame");
+        Frame frame = inbox.poll();
+        if (frame == null) {
+            receiver = Thread.currentThread();
+            VarHandle.fullFence();
+            while ((frame = inbox.poll()) == null) {
+                LockSupport.park(this);
+                if (Thread.currentThread().isInterrupted()) {
+                    receiver = null;
+                    throw new ChannelClosedException(name + ": interrupted while waiting for a frame");
+                }
+            }
+            receiver = null;
         }
         return checkEnd(frame);
     }
@@ -252,7 +290,7 @@ public final class PumpedPipeChannel implements Channel {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        outbox.add(END);
+        queueForWriter(END);
         wakeReceiver();
         try {
             wake.sink().close();

@@ -64,6 +64,8 @@ public final class ShmChannel implements Channel {
     private final FrameTailer tailer;
     private final PayloadArena inArena;
     private final Doorbell doorbell;
+    /** Set once a {@link #prepare} succeeded in this JVM: Chronicle Queue is loaded and warm here. */
+    private static volatile boolean preparedInThisJvm;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -107,6 +109,15 @@ public final class ShmChannel implements Channel {
             PayloadArena.create(ShmQueues.arenaFile(workerDir, d), options.maxFrameBytes());
         }
         ControlBlock.create(workerDir.resolve(CONTROL_FILE));
+        preparedInThisJvm = true;
+    }
+
+    /**
+     * True once this JVM has prepared a worker's channel: Chronicle Queue's classes are loaded and
+     * initialised here, so the next shm start costs no more than the worker's own boot.
+     */
+    public static boolean preparedInThisJvm() {
+        return preparedInThisJvm;
     }
 
     /**

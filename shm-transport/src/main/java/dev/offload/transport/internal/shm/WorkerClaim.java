@@ -37,7 +37,15 @@ public final class WorkerClaim {
         this.channel = channel;
     }
 
-    /** Claims {@code workerDir} (made by the parent's {@link ShmChannel#prepare}) for this process's life. */
+    /**
+     * Parent, for a worker that runs over pipes in a shm pool (a stand-in): makes an empty
+     * {@code workerDir} (0700) for it to claim. Touches no Chronicle class.
+     */
+    public static void prepareDirectory(Path workerDir) throws IOException {
+        ShmFiles.recreateDirectory(workerDir);
+    }
+
+    /** Claims {@code workerDir} (made by the parent's {@link ShmChannel#prepare} or {@link #prepareDirectory}) for this process's life. */
     public static WorkerClaim claim(Path workerDir) throws IOException {
         FileChannel channel = FileChannel.open(workerDir.resolve(ALIVE_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {

@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * HELLO, one stand-in stops taking jobs and retires when it holds none (so the pool has one worker
  * more than it asked for, for as long as that stand-in's last jobs run). A stand-in that dies is
  * replaced like any worker, over shm. Replacing stand-ins never fails a job nor counts towards a
- * crash loop: a replacement killed from outside is tried again after a back-off; one that fails by
- * itself ends the replacing, with an ERROR that names the cause, and the stand-ins keep serving.
+ * crash loop: a replacement killed from outside is tried again after a back-off, as one that failed
+ * by itself is; {@link Supervisor#CRASH_LOOP_THRESHOLD} of those in a row end the replacing, with an
+ * ERROR that names the cause, and the stand-ins keep serving.
  */
 final class Spawner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spawner.class);
@@ -62,6 +63,8 @@ final class Spawner implements AutoCloseable {
     private volatile boolean standInsStay;
     /** Stand-in replacements killed from outside, in a row; written by one spawn thread at a time. */
     private volatile int standInKills;
+    /** Stand-in replacements that failed by themselves, in a row; written by one spawn thread at a time. */
+    private volatile int standInFailures;
     private volatile long nextStandInReplacementAt;
     /** A submit found no worker while in a crash loop: try a start at the next back-off. */
     volatile boolean demand;
@@ -161,6 +164,7 @@ final class Spawner implements AutoCloseable {
                 WorkerProcess worker = launcher.launch(id);
                 JfrEvents.workerStarted(worker, System.nanoTime() - began);
                 standInKills = 0;
+                standInFailures = 0;
                 if (!worker.transport().equals("shm")) {
                     standInsStay = true; // transport auto fell back: there is no shm to move to
                 }
@@ -179,10 +183,15 @@ final class Spawner implements AutoCloseable {
                     nextStandInReplacementAt = System.nanoTime() + delay;
                     LOG.warn("worker {}, starting over shared memory to replace a pipe stand-in, was killed by a signal"
                             + " the pool did not send: trying again in {} ms", id, delay / 1_000_000);
+                } else if (++standInFailures < Supervisor.CRASH_LOOP_THRESHOLD) {
+                    long delay = Supervisor.backoffNanos(standInFailures);
+                    nextStandInReplacementAt = System.nanoTime() + delay;
+                    LOG.warn("worker {}, starting over shared memory to replace a pipe stand-in, failed ({} in a row):"
+                            + " trying again in {} ms: {}", id, standInFailures, delay / 1_000_000, e.getMessage());
                 } else {
                     standInsStay = true;
-                    LOG.error("worker {} could not start over shared memory, so the pool's pipe workers that stand in"
-                            + " for shm workers keep serving: {}", id, e.getMessage());
+                    LOG.error("worker {} could not start over shared memory ({} in a row), so the pool's pipe workers that"
+                            + " stand in for shm workers keep serving: {}", id, standInFailures, e.getMessage());
                 }
             } finally {
                 pool.counters().starting.decrementAndGet();

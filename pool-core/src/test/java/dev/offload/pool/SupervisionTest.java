@@ -235,9 +235,10 @@ class SupervisionTest {
         }
     }
 
-    @Test
-    void shouldStopRespawningInACrashLoopAndFailWaitingJobsWithTheCause() {
-        var config = TestPools.config("pipe", 0).maxWorkers(1).workerJvmArgs(List.of("-XX:+NoSuchOffloadOption")).build();
+    @ParameterizedTest
+    @ValueSource(strings = {"pipe", "shm"})
+    void shouldStopRespawningInACrashLoopAndFailWaitingJobsWithTheCause(String transport) {
+        var config = TestPools.config(transport, 0).maxWorkers(1).workerJvmArgs(List.of("-XX:+NoSuchOffloadOption")).build();
         try (WorkerPool pool = WorkerPool.start(config)) {
             long start = System.nanoTime();
             Throwable thrown = catchThrowable(() -> pool.submit(Echo.class, "x").get(60, TimeUnit.SECONDS));
@@ -246,7 +247,8 @@ class SupervisionTest {
                     .hasMessageContaining("no worker can be started").hasMessageContaining("NoSuchOffloadOption");
             // Five start-ups with back-off 100 + 200 + 400 + 800 ms: seconds, even on a loaded machine.
             assertThat(millis).as("failed after %d ms", millis).isLessThan(20_000);
-            System.out.printf("bad jvmArgs: the waiting job failed after %d ms%n", millis);
+            System.out.printf("bad jvmArgs over %s: the waiting job failed after %d ms: %s%n", transport, millis,
+                    thrown.getCause().getMessage());
             assertThat(pool.stats().crashLoop()).isTrue();
             CompletableFuture<String> next = pool.submit(Echo.class, "y");
             assertThat(next).as("fails fast while no worker can start").isCompletedExceptionally();

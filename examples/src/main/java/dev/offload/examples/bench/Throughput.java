@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code --in-flight} jobs unfinished at a time (a permit taken before each submit, given back when
  * the job completes); otherwise the default config. shm, then pipe, in the same JVM.
  *
+ * <p>Under each row, the CPU time the measured jobs cost, per job: the caller's JVM by thread and
+ * each worker JVM (from {@code /proc}, in 10 ms ticks: use a long {@code --jobs} for fine figures).
+ * On a machine with fewer cores than busy threads, throughput is two cores divided by this.
+ *
  * <pre>{@code java <chronicle.jvm.flags> -cp ... dev.offload.examples.bench.Throughput [--jobs=200000] [--warmup=20000] [--in-flight=256] [--transports=shm,pipe]}</pre>
  */
 public final class Throughput {
@@ -33,11 +37,14 @@ public final class Throughput {
         for (String transport : a.transports()) {
             try (WorkerPool pool = BenchConfig.start(workers(transport))) {
                 pump(pool, warmup, inFlight);
+                CpuPerJob cpu = CpuPerJob.start();
                 long start = System.nanoTime();
                 pump(pool, jobs, inFlight);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                String usage = cpu.finish(jobs);
                 Report.other(3, caseName, pool.stats().transport(), jobs,
                         String.format(Locale.ROOT, "%,.0f jobs/s", jobs / seconds));
+                System.out.println("  CPU per job, " + pool.stats().transport() + ": " + usage);
             } catch (OffloadException e) {
                 Report.unavailable(3, caseName, transport, e);
             }

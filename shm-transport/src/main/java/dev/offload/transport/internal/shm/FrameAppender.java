@@ -1,5 +1,6 @@
 package dev.offload.transport.internal.shm;
 
+import dev.offload.transport.internal.ChannelOptions;
 import dev.offload.transport.internal.Frame;
 import dev.offload.transport.internal.FrameCodec;
 import net.openhft.chronicle.bytes.Bytes;
@@ -16,13 +17,16 @@ import java.nio.file.Path;
  *
  * <p>Not thread-safe: the owning channel calls {@link #append} and {@link #close} under its send
  * lock. Chronicle's own single-thread check is off because that lock, not a fixed thread, is what
- * serialises the appender. No garbage per frame: the header goes through one reused buffer.
+ * serialises the appender. No garbage per frame: a frame is assembled in one reused buffer and
+ * copied into the queue with one write (each Chronicle write has a fixed cost well above that of
+ * copying a few dozen bytes twice).
  */
 final class FrameAppender implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptAppender appender;
-    private final ByteBuffer header = ByteBuffer.allocate(FrameCodec.HEADER_BYTES);
-    private final ByteBuffer reference = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + 1024 + FrameCodec.ARENA_REF_BYTES);
+    /** Big enough for any frame that travels in the queue: header, handler name, inline payload or arena reference. */
+    private final ByteBuffer frameBuffer = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + ChannelOptions.MAX_HANDLER_BYTES
+            + Math.max(PayloadArena.INLINE_MAX_BYTES, FrameCodec.ARENA_REF_BYTES));
     private boolean appended;
 
     FrameAppender(Path queueDir) {
@@ -42,9 +46,9 @@ final class FrameAppender implements AutoCloseable {
      * see the bytes.
      */
     void append(Frame frame, byte[] handlerBytes) {
-        header.clear();
-        FrameCodec.writeHeader(frame, handlerBytes, header);
-        write(header.array(), FrameCodec.HEADER_BYTES, handlerBytes, frame.payload());
+        frameBuffer.clear();
+        FrameCodec.encode(frame, handlerBytes, frameBuffer);
+        write();
     }
 
     /**
@@ -52,19 +56,17 @@ final class FrameAppender implements AutoCloseable {
      * reader releases the arena up to {@code end} once it has copied it out.
      */
     void appendArenaReference(Frame frame, byte[] handlerBytes, int offset, long end) {
-        reference.clear();
-        FrameCodec.encodeArenaFrame(frame, handlerBytes, offset, end, reference);
-        write(reference.array(), reference.position(), Frame.NO_PAYLOAD, Frame.NO_PAYLOAD);
+        frameBuffer.clear();
+        FrameCodec.encodeArenaFrame(frame, handlerBytes, offset, end, frameBuffer);
+        write();
     }
 
-    /** One document: the first {@code length} bytes of {@code head}, then {@code a} and {@code b}. */
-    private void write(byte[] head, int length, byte[] a, byte[] b) {
+    /** One document: what {@link #frameBuffer} holds. */
+    private void write() {
         DocumentContext dc = appender.writingDocument();
         try {
             Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(head, 0, length);
-            bytes.write(a);
-            bytes.write(b);
+            bytes.write(frameBuffer.array(), 0, frameBuffer.position());
         } catch (RuntimeException e) {
             dc.rollbackOnClose();
             throw e;

@@ -71,8 +71,8 @@ final class Completer implements AutoCloseable {
         };
     }
 
-    /** Reader role: {@code link}'s worker answered {@code job} with a result. */
-    void succeed(Job job, byte[] payload, WorkerLink link, long runNanos, boolean readByCaller) {
+    /** Reader role: {@code link}'s worker answered {@code job} with a result, read at {@code readAt} (a nanoTime). */
+    void succeed(Job job, byte[] payload, WorkerLink link, long runNanos, boolean readByCaller, long readAt) {
         Object value;
         try {
             value = job.outputType == null ? payload : PayloadCodec.decode(payload, job.outputType);
@@ -86,7 +86,7 @@ final class Completer implements AutoCloseable {
             return;
         }
         counters.runTime.recordNanos(runNanos);
-        counters.endToEnd.recordNanos(System.nanoTime() - job.submittedAt);
+        counters.endToEnd.recordNanos(readAt - job.submittedAt);
         counters.completed.increment();
         JfrEvents.job(job, link, runNanos, null);
         job.future.settle(value, null, deliveryOf(job, readByCaller));

@@ -18,7 +18,8 @@ final class Dispatcher {
     /** Caller's thread: true when {@code job} went straight to a worker. */
     boolean trySend(Job job) {
         WorkerLink link = pick();
-        if (link != null && send(link, job, false)) {
+        // The job was made on this thread a moment ago: its submit time serves as its send time.
+        if (link != null && send(link, job, false, job.submittedAt)) {
             pool.counters().sentBySubmit.increment();
             return true;
         }
@@ -84,8 +85,13 @@ final class Dispatcher {
 
     /** Package-private for a test that replays a cancel landing between a refill's poll and this send. */
     boolean send(WorkerLink link, Job job, boolean mayWait) {
+        return send(link, job, mayWait, System.nanoTime());
+    }
+
+    /** {@code now}: the send's nanoTime, read by the caller (a clock read costs tens of ns). */
+    private boolean send(WorkerLink link, Job job, boolean mayWait, long now) {
         try {
-            if (!link.tryDispatch(job, mayWait, pool.config().maxJobsPerWorker(), pool.counters())) {
+            if (!link.tryDispatch(job, mayWait, pool.config().maxJobsPerWorker(), pool.counters(), now)) {
                 return false;
             }
             // A cancel that came after the job left the admission queue and before tryDispatch set

@@ -126,9 +126,9 @@ final class WorkerLink {
      * Sends {@code job} to this worker if it has credit and the send needs no waiting; false
      * otherwise, with nothing changed. {@code mayWait}: the caller is a pool thread that may wait a
      * moment (for the queue's next file); a caller's {@code submit()} passes false. Never blocks
-     * when false.
+     * when false. {@code now}: the nanoTime of this send.
      */
-    boolean tryDispatch(Job job, boolean mayWait, int maxJobs, Counters counters) throws IOException {
+    boolean tryDispatch(Job job, boolean mayWait, int maxJobs, Counters counters, long now) throws IOException {
         if (!dispatchLock.tryLock()) {
             return false;
         }
@@ -137,7 +137,6 @@ final class WorkerLink {
                 return false;
             }
             boolean wasIdle = inFlight.isEmpty();
-            long now = System.nanoTime();
             long sentBefore = job.sentAt;
             job.attempts++;
             job.link = this;
@@ -186,12 +185,11 @@ final class WorkerLink {
     }
 
     /**
-     * Reader role: the oldest job was answered. Returns it (null if none), starts the next one's
-     * clock, and learns this worker's run time for its credit.
+     * Reader role: the oldest job was answered at {@code now} (a nanoTime). Returns it (null if
+     * none), starts the next one's clock, and learns this worker's run time for its credit.
      */
-    Job answered(long runNanos) {
+    Job answered(long runNanos, long now) {
         Job job = inFlight.poll();
-        long now = System.nanoTime();
         lastAnswer = now;
         headSince = now;
         if (inFlight.isEmpty()) {

@@ -3,7 +3,7 @@
 # default config, shm and pipe in one run, and the Node and Python peers right after their Java case.
 #
 #   mvn -B -q package -DskipTests      # first: this script builds nothing
-#   bench/user-figures.sh              # all seven figures, full length (about 4 minutes)
+#   bench/user-figures.sh              # all seven figures, full length (about 7 minutes)
 #   bench/user-figures.sh --quick 1 3  # figures 1 and 3 only, short runs
 #
 # Each Java program runs as `java <chronicle.jvm.flags> -cp <examples class path> <main>`: the flags
@@ -49,14 +49,18 @@ if $quick; then
   tp=(--jobs=50000 --warmup=10000); py_args=(50000 10000 256)
   big=(--jobs=200 --warmup=50);     ping=(--seconds=3);  idle=(--seconds=5); starts=(--runs=3)
 else
-  # Round trips (figures 1, 2): 100,000 warm-up. After 20,000 the next 50,000 still ran on code C2
-  # had not finished with (plain main, shm: p50 11.2 us over jobs 20k-70k, 2.2 us from 70k on; see
-  # BENCHMARKS.md). The Node peer gets the same.
-  rt=(--warmup=100000);   node_args=(50000 100000)
-  # A long warm-up: 20,000 jobs, or even 200,000, leave C2 still compiling the pool's paths (and
-  # Chronicle's) on two busy cores, which a long-running service is long past (see BENCHMARKS.md).
-  # The Python peer gets the same.
-  tp=(--warmup=400000);   py_args=(200000 400000 256)
+  # Round trips (figures 1, 2): 400,000 warm-up. The workers run at workers.nice 10, so their JIT
+  # threads get a small share of the cores while the caller runs: after 100,000 jobs the plain
+  # main's shm p50 was 10.1, 8.8, 3.0, 4.7, 2.8, 8.9 us in six runs (3.4, 4.3, 4.4 with
+  # workers.nice 0); after 400,000 it was 2.6 us in four of four (see BENCHMARKS.md). The Node
+  # peer gets the same.
+  rt=(--warmup=400000);   node_args=(50000 400000)
+  # Throughput (figure 3): 3,000,000 warm-up, then 2,000,000 measured. After 400,000 the shm
+  # workers' JIT threads still took 0.8-1.8 us of CPU per measured job (pipe: 0.15), and C2 was
+  # still compiling JobRunner and Chronicle's append in the last second of a 5.5 s run; a
+  # long-running service is long past that (see BENCHMARKS.md). Python, without a JIT, gets
+  # 400,000 and 200,000: at its pace more would take minutes.
+  tp=(--warmup=3000000 --jobs=2000000);   py_args=(200000 400000 256)
   big=();  ping=();  idle=();  starts=()
 fi
 

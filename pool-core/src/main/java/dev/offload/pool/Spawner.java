@@ -59,6 +59,8 @@ final class Spawner implements AutoCloseable {
     private volatile String lastFailure = "";
     /** A shm start that replaces a stand-in is under way (one at a time). */
     private volatile boolean replacingStandIn;
+    /** The id of that start, while it is under way. */
+    private volatile String standInReplacement;
     /** Set when a stand-in's replacement failed by itself, or came up over pipes: stand-ins stay. */
     private volatile boolean standInsStay;
     /** Stand-in replacements killed from outside, in a row; written by one spawn thread at a time. */
@@ -158,6 +160,7 @@ final class Spawner implements AutoCloseable {
         replacingStandIn = true;
         pool.counters().starting.incrementAndGet();
         String id = newId();
+        standInReplacement = id;
         executor.execute(() -> {
             long began = System.nanoTime();
             try {
@@ -177,7 +180,9 @@ final class Spawner implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 JfrEvents.workerExited(id, 0, e instanceof WorkerStartException s ? s.exitCode() : -1,
                         "failed to start: " + e.getMessage());
-                if (e instanceof WorkerStartException start && ExitStatus.killedFromOutside(start.exitCode())) {
+                if (pool.isDraining()) {
+                    LOG.debug("worker {}, starting to replace a pipe stand-in, stopped: {}", id, e.getMessage());
+                } else if (e instanceof WorkerStartException start && ExitStatus.killedFromOutside(start.exitCode())) {
                     int kills = ++standInKills;
                     long delay = Supervisor.killedStartBackoffNanos(kills);
                     nextStandInReplacementAt = System.nanoTime() + delay;
@@ -194,11 +199,20 @@ final class Spawner implements AutoCloseable {
                             + " stand in for shm workers keep serving: {}", id, standInFailures, e.getMessage());
                 }
             } finally {
+                standInReplacement = null;
                 pool.counters().starting.decrementAndGet();
                 replacingStandIn = false;
                 pool.supervisor().wake();
             }
         });
+    }
+
+    /** The pool drains: a shm start that would replace a stand-in is stopped, so that it does not hold the drain up. */
+    void abortStandInReplacement() {
+        String id = standInReplacement;
+        if (id != null) {
+            launcher.abortStart(id);
+        }
     }
 
     private void spawn() {
@@ -245,6 +259,10 @@ final class Spawner implements AutoCloseable {
     }
 
     private void failed(String id, Exception e) {
+        if (pool.isClosing()) {
+            LOG.debug("worker {} stopped while starting: {}", id, e.getMessage()); // close() stopped it
+            return;
+        }
         pool.counters().crashes.increment();
         if (e instanceof WorkerStartException start && ExitStatus.killedFromOutside(start.exitCode())) {
             int kills = ++consecutiveKills; // spawn threads, one probe at a time once failing

@@ -329,6 +329,7 @@ public final class WorkerPool implements AutoCloseable {
      */
     public CompletableFuture<Void> shutdown() {
         if (state.compareAndSet(RUNNING, DRAINING)) {
+            spawner.abortStandInReplacement(); // not needed any more: the stand-ins finish what was accepted
             supervisor.wake();
             checkTerminated();
         }
@@ -360,6 +361,7 @@ public final class WorkerPool implements AutoCloseable {
             }
         }
         state.set(CLOSING);
+        launcher.abortStarts(); // a worker still starting would only be stopped once it said HELLO
         failWaiting(new PoolRejectedException(PoolRejectedException.Reason.SHUT_DOWN, "the pool closed before the job could run"));
         for (WorkerLink link : links) {
             link.stopAccepting();

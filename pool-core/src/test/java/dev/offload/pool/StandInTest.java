@@ -88,6 +88,20 @@ class StandInTest {
     }
 
     @Test
+    void shouldStopTheShmStartUnderWayAndLeaveNothingWhenThePoolShutsDownAtOnce() throws Exception {
+        WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).shmStartOverPipe("always").build());
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> pool.counters().starting.get() == 1);
+            assertThat(pool.submit(Pid.class, 0L).get(30, TimeUnit.SECONDS)[0]).isEqualTo(pool.links()[0].worker.pid());
+            pool.shutdown().get(30, TimeUnit.SECONDS);
+            assertThat(pool.stats().crashes()).as("a start the pool stopped is not a crash").isZero();
+            assertThat(pool.stats().workers()).isZero();
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
     void shouldReplaceAStandInThatDiesByAShmWorkerAndRetryItsJob() throws Exception {
         try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).shmStartOverPipe("always").build())) {
             WorkerLink standIn = pool.links()[0];

@@ -20,6 +20,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -42,6 +45,10 @@ public final class WorkerLauncher implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AtomicBoolean warnedFallback = new AtomicBoolean();
     private final CdsArchive cds;
+    /** The JVMs forked and not yet past HELLO, by worker id: what {@link #abortStart} can stop. */
+    private final Map<String, Process> starting = new ConcurrentHashMap<>();
+    /** Ids whose start {@link #abortStart} stopped: their failure says so. */
+    private final Set<String> aborted = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public WorkerLauncher(PoolConfig config, TransportSelection transport) {
@@ -149,7 +156,6 @@ public final class WorkerLauncher implements AutoCloseable {
                                 StderrPump.LineFilter stderrFilter) throws IOException {
         Path shmDir = shm || (standIn && transport.shmDirectory() != null) ? transport.shmDirectory().workerDir(id) : null;
         ChannelSpec spec = shm ? ChannelSpec.shm(shmDir, channelOptions) : ChannelSpec.pipe(channelOptions);
-        DoorbellListener doorbell = null;
         ProcessBuilder builder = new ProcessBuilder(WorkerCommand.command(config, extraJvmFlags));
         if (shm) {
             // Over shm the worker's stdout carries nothing of ours: join it to stderr, so that what
@@ -173,7 +179,20 @@ public final class WorkerLauncher implements AutoCloseable {
         } catch (IOException e) {
             throw new WorkerStartException("worker " + id + " could not be forked: " + e.getMessage(), -1, List.of());
         }
+        starting.put(id, process);
+        try {
+            return handshake(id, shm, shmDir, process, stderrFilter);
+        } finally {
+            starting.remove(id, process);
+            aborted.remove(id);
+        }
+    }
+
+    /** The forked worker's side of {@link #start}: its channel, its HELLO, or a {@link WorkerStartException} that says why not. */
+    private WorkerProcess handshake(String id, boolean shm, Path shmDir, Process process, StderrPump.LineFilter stderrFilter)
+            throws IOException {
         StderrPump stderr = StderrPump.start(shm ? process.getInputStream() : process.getErrorStream(), id, stderrFilter);
+        DoorbellListener doorbell = null;
         if (shm) {
             // The worker JVM boots meanwhile (on another core, if there is one) and waits for the doorbell.
             try {
@@ -218,10 +237,12 @@ public final class WorkerLauncher implements AutoCloseable {
             if (killedHere) {
                 process.destroyForcibly();
             }
-            int exit = timedOut.get() || killedHere ? -1 : exitCode(process); // -1: our own kill, not a death
+            boolean ours = timedOut.get() || killedHere || aborted.contains(id);
+            int exit = ours ? -1 : exitCode(process); // -1: our own kill, not a death
             List<String> tail = stderr.tail(1_000);
             ShmChannel.discard(shmDir);
-            String what = timedOut.get()
+            String what = aborted.contains(id) ? "was stopped during start-up: the pool is stopping"
+                    : timedOut.get()
                     ? "did not say HELLO within workers.startTimeout (" + config.startTimeout().toMillis() + " ms)"
                     : exit >= 0 ? ExitStatus.describe(exit) + " during start-up" : "failed its handshake: " + e.getMessage();
             throw new WorkerStartException("worker " + id + " " + what, exit, tail);
@@ -262,6 +283,23 @@ public final class WorkerLauncher implements AutoCloseable {
 
     boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * Kills worker {@code id}'s JVM if it is still starting: its {@link #launch} then fails with a
+     * {@link WorkerStartException} that says the pool is stopping. Nothing happens past HELLO.
+     */
+    public void abortStart(String id) {
+        Process process = starting.get(id);
+        if (process != null) {
+            aborted.add(id);
+            process.destroyForcibly();
+        }
+    }
+
+    /** {@link #abortStart} for every worker still starting: the pool is closing. */
+    public void abortStarts() {
+        starting.keySet().forEach(this::abortStart);
     }
 
     /** Kills a training worker under way at once (the JVM is exiting): {@link #close()} then does not wait for it. */

@@ -90,6 +90,11 @@ final class Spawner implements AutoCloseable {
         return crashLoop;
     }
 
+    /** True once replacing stand-ins has been given up (shm workers cannot start, or fell back to pipes). */
+    boolean standInsStay() {
+        return standInsStay;
+    }
+
     String lastFailure() {
         return lastFailure;
     }

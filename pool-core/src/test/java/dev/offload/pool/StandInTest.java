@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -98,6 +99,30 @@ class StandInTest {
             assertThat(pool.stats().workers()).isZero();
         } finally {
             pool.close();
+        }
+    }
+
+    /**
+     * Workers whose class path lacks Chronicle Queue: a pipe worker runs, a shm worker cannot open
+     * its channel. The pool keeps serving on its stand-ins, tries five replacements with back-off,
+     * then stops trying; it is never in a crash loop.
+     */
+    @Test
+    void shouldKeepServingOnTheStandInsWhenShmWorkersCannotStart() throws Exception {
+        String withoutChronicle = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("chronicle"))
+                .collect(Collectors.joining(File.pathSeparator));
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).shmStartOverPipe("always")
+                .workerClassPath(withoutChronicle).workerCds(false).build())) {
+            long standIn = pool.links()[0].worker.pid();
+            assertThat(pool.submit(Pid.class, 0L).get(30, TimeUnit.SECONDS)[0]).isEqualTo(standIn);
+            await().atMost(Duration.ofSeconds(60)).until(() -> pool.spawner().standInsStay());
+            assertThat(pool.submit(Pid.class, 0L).get(30, TimeUnit.SECONDS)[0]).isEqualTo(standIn);
+            PoolStats stats = pool.stats();
+            assertThat(stats.transport()).isEqualTo("pipe");
+            assertThat(stats.workers()).isEqualTo(1);
+            assertThat(stats.crashLoop()).isFalse();
+            assertThat(stats.failed()).isZero();
         }
     }
 

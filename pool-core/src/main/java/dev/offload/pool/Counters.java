@@ -23,6 +23,8 @@ final class Counters {
     final LongAdder loopWakeups = new LongAdder();
     /** Sleeps of the reader thread that ended by the safety net's time and then found frames: lost wake-ups. */
     final LongAdder lateReads = new LongAdder();
+    /** Supervisor ticks that found jobs waiting while a worker had credit, and asked for a dispatch (a safety net). */
+    final LongAdder dispatchNudges = new LongAdder();
     final LatencyStats queueWait = new LatencyStats();
     final LatencyStats runTime = new LatencyStats();
     final LatencyStats endToEnd = new LatencyStats();

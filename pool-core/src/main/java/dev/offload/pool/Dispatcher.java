@@ -78,7 +78,7 @@ final class Dispatcher {
             int before = link.load();
             refill(link, mayWait);
             if (link.load() == before) {
-                return; // it refused (its channel is busy or going): the next answer or request retries
+                return; // it refused (its channel is busy or going): the next answer or request retries, else the supervisor's next tick
             }
         }
     }

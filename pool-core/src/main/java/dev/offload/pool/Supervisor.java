@@ -96,6 +96,13 @@ final class Supervisor implements Runnable {
                 }
             }
         }
+        if (pool.queue().size() > 0 && pool.dispatcher().pick() != null) {
+            // Jobs wait while a worker has credit. Usually a dispatch is on its way; but a refill the
+            // worker refused (its dispatch lock or channel busy for a moment) with nothing in flight
+            // has no answer to retry it, and the job would wait until the next submit. Ask again.
+            pool.counters().dispatchNudges.increment();
+            pool.reader().requestDispatch();
+        }
         rescueStalledReader(now);
         if (busy) {
             pool.spinGate().markBusy(RunQueue.allCoresTaken());

@@ -94,6 +94,11 @@ final class WorkerLink {
         accepting = false;
     }
 
+    /** For a test that makes every dispatch to this worker refused for a while: the lock they all try. */
+    java.util.concurrent.locks.ReentrantLock dispatchLockForTest() {
+        return dispatchLock;
+    }
+
     /** A pipe worker standing in for a shm worker while the pool starts ({@link Spawner}). */
     boolean isStandIn() {
         return worker.isStandIn();

@@ -65,12 +65,9 @@ final class ShmQueues {
     }
 
     static SingleChronicleQueue open(Path queueDir) {
-        SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(queueDir)
-                .rollCycle(Boolean.getBoolean("x.secondly") ? net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY : ROLL_CYCLE)
-                .blockSize(blockSize());
-        if (Integer.getInteger("x.spacing") != null) {
-            b.indexSpacing(Integer.getInteger("x.spacing"));
-        }
-        return b.build();
+        return SingleChronicleQueueBuilder.binary(queueDir)
+                .rollCycle(ROLL_CYCLE)
+                .blockSize(blockSize())
+                .build();
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Starts workers, outside any lock and off the callers' threads ({@code offload-spawn-N}), and
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link Supervisor#MAX_KILLED_START_BACKOFF_NANOS}, and waiting jobs keep waiting while
  *       they have time left.</li>
  * </ul>
- * The first start that succeeds ends both runs.
+ * The first start that succeeds ends both runs. The pool's starts and the stand-ins' replacements
+ * (below) each keep their back-off in a {@link StartBackoff}.
  *
  * <p>Stand-ins: a pool whose first workers started over pipes while this JVM readies shared memory
  * ({@link InitialStarts}) has them replaced here, one shm start at a time: once a shm worker said
@@ -50,11 +52,8 @@ final class Spawner implements AutoCloseable {
     private final ExecutorService executor;
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicInteger pendingReplacements = new AtomicInteger();
-    /** Start-ups that failed by themselves, in a row; written by one spawn thread at a time once failing. */
-    private volatile int consecutiveFailures;
-    /** Start-ups killed from outside, in a row since the last start that succeeded. */
-    private volatile int consecutiveKills;
-    private volatile long nextAttemptAt;
+    /** The back-off of the pool's starts (spawn()). */
+    private final StartBackoff starts = new StartBackoff();
     private volatile boolean crashLoop;
     private volatile String lastFailure = "";
     /** A shm start that replaces a stand-in is under way (one at a time). */
@@ -63,11 +62,8 @@ final class Spawner implements AutoCloseable {
     private volatile String standInReplacement;
     /** Set when a stand-in's replacement failed by itself, or came up over pipes: stand-ins stay. */
     private volatile boolean standInsStay;
-    /** Stand-in replacements killed from outside, in a row; written by one spawn thread at a time. */
-    private volatile int standInKills;
-    /** Stand-in replacements that failed by themselves, in a row; written by one spawn thread at a time. */
-    private volatile int standInFailures;
-    private volatile long nextStandInReplacementAt;
+    /** The back-off of the starts that replace a stand-in (replaceStandIn()). */
+    private final StartBackoff standInReplacements = new StartBackoff();
     /** A submit found no worker while in a crash loop: try a start at the next back-off. */
     volatile boolean demand;
 
@@ -83,7 +79,7 @@ final class Spawner implements AutoCloseable {
     }
 
     boolean isBackingOff() {
-        return consecutiveFailures > 0 || consecutiveKills > 0;
+        return starts.isBackingOff();
     }
 
     boolean inCrashLoop() {
@@ -143,12 +139,12 @@ final class Spawner implements AutoCloseable {
         if (want <= 0) {
             return;
         }
-        if (consecutiveFailures > 0) {
-            if (now - nextAttemptAt < 0 || starting > 0) {
+        if (starts.hasFailures()) {
+            if (!starts.isDue(now) || starting > 0) {
                 return;
             }
             want = 1; // while failing, probe with one start at a time
-        } else if (consecutiveKills > 0 && now - nextAttemptAt < 0) {
+        } else if (starts.hasKills() && !starts.isDue(now)) {
             return; // killed from outside: wait out the back-off, then start as many as are wanted
         }
         for (int i = 0; i < want; i++) {
@@ -158,58 +154,52 @@ final class Spawner implements AutoCloseable {
 
     /** Starts a shm worker to take a stand-in's place, if one serves and no such start is under way. */
     private void replaceStandIn(long now) {
-        if (replacingStandIn || standInsStay || pool.isDraining() || now - nextStandInReplacementAt < 0
+        if (replacingStandIn || standInsStay || pool.isDraining() || !standInReplacements.isDue(now)
                 || pool.standIn() == null) {
             return;
         }
         replacingStandIn = true;
-        pool.counters().starting.incrementAndGet();
         String id = newId();
         standInReplacement = id;
-        executor.execute(() -> {
-            long began = System.nanoTime();
-            try {
-                WorkerProcess worker = launcher.launch(id);
-                JfrEvents.workerStarted(worker, System.nanoTime() - began);
-                standInKills = 0;
-                standInFailures = 0;
-                if (!worker.transport().equals("shm")) {
-                    standInsStay = true; // transport auto fell back: there is no shm to move to
-                }
-                pool.addLink(worker);
-                WorkerLink standIn = pool.standIn();
-                if (standIn != null) {
-                    LOG.debug("shm worker {} takes the place of pipe stand-in {}", id, standIn.id());
-                    standIn.supersede(id);
-                }
-            } catch (IOException | RuntimeException e) {
-                JfrEvents.workerExited(id, 0, e instanceof WorkerStartException s ? s.exitCode() : -1,
-                        "failed to start: " + e.getMessage());
-                if (pool.isDraining()) {
-                    LOG.debug("worker {}, starting to replace a pipe stand-in, stopped: {}", id, e.getMessage());
-                } else if (e instanceof WorkerStartException start && ExitStatus.killedFromOutside(start.exitCode())) {
-                    int kills = ++standInKills;
-                    long delay = Supervisor.killedStartBackoffNanos(kills);
-                    nextStandInReplacementAt = System.nanoTime() + delay;
-                    LOG.warn("worker {}, starting over shared memory to replace a pipe stand-in, was killed by a signal"
-                            + " the pool did not send: trying again in {} ms", id, delay / 1_000_000);
-                } else if (++standInFailures < Supervisor.CRASH_LOOP_THRESHOLD) {
-                    long delay = Supervisor.backoffNanos(standInFailures);
-                    nextStandInReplacementAt = System.nanoTime() + delay;
-                    LOG.warn("worker {}, starting over shared memory to replace a pipe stand-in, failed ({} in a row):"
-                            + " trying again in {} ms: {}", id, standInFailures, delay / 1_000_000, e.getMessage());
-                } else {
-                    standInsStay = true;
-                    LOG.error("worker {} could not start over shared memory ({} in a row), so the pool's pipe workers that"
-                            + " stand in for shm workers keep serving: {}", id, standInFailures, e.getMessage());
-                }
-            } finally {
-                standInReplacement = null;
-                pool.counters().starting.decrementAndGet();
-                replacingStandIn = false;
-                pool.supervisor().wake();
-            }
+        launchOnSpawnThread(id, worker -> replacedStandIn(id, worker), e -> standInReplacementFailed(id, e), () -> {
+            standInReplacement = null;
+            replacingStandIn = false; // after starting dropped: a supervisor that reads false no longer counts this start
         });
+    }
+
+    private void replacedStandIn(String id, WorkerProcess worker) {
+        standInReplacements.succeeded();
+        if (!worker.transport().equals("shm")) {
+            standInsStay = true; // transport auto fell back: there is no shm to move to
+        }
+        pool.addLink(worker);
+        WorkerLink standIn = pool.standIn();
+        if (standIn != null) {
+            LOG.debug("shm worker {} takes the place of pipe stand-in {}", id, standIn.id());
+            standIn.supersede(id);
+        }
+    }
+
+    private void standInReplacementFailed(String id, Exception e) {
+        if (pool.isDraining()) {
+            LOG.debug("worker {}, starting to replace a pipe stand-in, stopped: {}", id, e.getMessage());
+            return;
+        }
+        if (killedFromOutside(e)) {
+            StartBackoff.Retry retry = standInReplacements.killed();
+            LOG.warn("worker {}, starting over shared memory to replace a pipe stand-in, was killed by a signal"
+                    + " the pool did not send: trying again in {} ms", id, retry.inNanos() / 1_000_000);
+            return;
+        }
+        StartBackoff.Retry retry = standInReplacements.failedByItself();
+        if (retry.inARow() < Supervisor.CRASH_LOOP_THRESHOLD) {
+            LOG.warn("worker {}, starting over shared memory to replace a pipe stand-in, failed ({} in a row):"
+                    + " trying again in {} ms: {}", id, retry.inARow(), retry.inNanos() / 1_000_000, e.getMessage());
+        } else {
+            standInsStay = true; // for good: replaceStandIn() never looks at the back-off again
+            LOG.error("worker {} could not start over shared memory ({} in a row), so the pool's pipe workers that"
+                    + " stand in for shm workers keep serving: {}", id, retry.inARow(), e.getMessage());
+        }
     }
 
     /** The pool drains: a shm start that would replace a stand-in is stopped, so that it does not hold the drain up. */
@@ -221,28 +211,42 @@ final class Spawner implements AutoCloseable {
     }
 
     private void spawn() {
-        pool.counters().starting.incrementAndGet();
         String id = newId();
+        launchOnSpawnThread(id, this::started, e -> failed(id, e), () -> { });
+    }
+
+    /**
+     * Starts worker {@code id} on a spawn thread, counted in {@link Counters#starting} until it ends;
+     * then {@code started} (whose exception fails the start) or {@code failed}, then {@code ended} once
+     * the start no longer counts, and a wake-up for the supervisor.
+     */
+    private void launchOnSpawnThread(String id, Consumer<WorkerProcess> started, Consumer<Exception> failed,
+            Runnable ended) {
+        pool.counters().starting.incrementAndGet();
         executor.execute(() -> {
             long began = System.nanoTime();
             try {
                 WorkerProcess worker = launcher.launch(id);
                 JfrEvents.workerStarted(worker, System.nanoTime() - began);
-                started(worker);
+                started.accept(worker);
             } catch (IOException | RuntimeException e) {
                 JfrEvents.workerExited(id, 0, e instanceof WorkerStartException s ? s.exitCode() : -1,
                         "failed to start: " + e.getMessage());
-                failed(id, e);
+                failed.accept(e);
             } finally {
                 pool.counters().starting.decrementAndGet();
+                ended.run();
                 pool.supervisor().wake();
             }
         });
     }
 
+    private static boolean killedFromOutside(Exception e) {
+        return e instanceof WorkerStartException start && ExitStatus.killedFromOutside(start.exitCode());
+    }
+
     private void started(WorkerProcess worker) {
-        consecutiveFailures = 0;
-        consecutiveKills = 0;
+        starts.succeeded();
         demand = false;
         if (crashLoop) {
             crashLoop = false;
@@ -269,32 +273,29 @@ final class Spawner implements AutoCloseable {
             return;
         }
         pool.counters().crashes.increment();
-        if (e instanceof WorkerStartException start && ExitStatus.killedFromOutside(start.exitCode())) {
-            int kills = ++consecutiveKills; // spawn threads, one probe at a time once failing
-            long delay = Supervisor.killedStartBackoffNanos(kills);
-            nextAttemptAt = System.nanoTime() + delay;
+        if (killedFromOutside(e)) {
+            StartBackoff.Retry retry = starts.killed();
             LOG.warn("worker {} was killed during start-up by a signal the pool did not send ({} in a row; not a crash loop):"
-                    + " starting another in {} ms", id, kills, delay / 1_000_000);
+                    + " starting another in {} ms", id, retry.inARow(), retry.inNanos() / 1_000_000);
             return;
         }
-        int failures = ++consecutiveFailures; // only spawn threads write it, one probe at a time once failing
         lastFailure = e.getMessage();
-        nextAttemptAt = System.nanoTime() + Supervisor.backoffNanos(failures);
-        if (failures >= Supervisor.CRASH_LOOP_THRESHOLD) {
+        StartBackoff.Retry retry = starts.failedByItself();
+        if (retry.inARow() >= Supervisor.CRASH_LOOP_THRESHOLD) {
             if (!crashLoop) {
                 crashLoop = true;
                 LOG.error("workers failed to start {} times in a row; failing waiting jobs and retrying every {} s. Last failure: {}",
-                        failures, Supervisor.backoffNanos(failures) / 1_000_000_000L, e.getMessage());
+                        retry.inARow(), retry.inNanos() / 1_000_000_000L, e.getMessage());
             }
             pool.failWaiting(crashLoopException());
         } else {
-            LOG.warn("worker {} failed to start ({} in a row), retrying in {} ms: {}", id, failures,
-                    Supervisor.backoffNanos(failures) / 1_000_000, e.getMessage());
+            LOG.warn("worker {} failed to start ({} in a row), retrying in {} ms: {}", id, retry.inARow(),
+                    retry.inNanos() / 1_000_000, e.getMessage());
         }
     }
 
     WorkerCrashedException crashLoopException() {
-        return new WorkerCrashedException("no worker can be started: " + consecutiveFailures
+        return new WorkerCrashedException("no worker can be started: " + starts.failures()
                 + " start-ups failed in a row; last: " + lastFailure, -1, null, List.of());
     }
 

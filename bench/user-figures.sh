@@ -46,7 +46,7 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # Short settings for --quick; the full ones are each program's defaults (see their javadoc).
 if $quick; then
   rt=(--jobs=5000 --warmup=2000);   node_args=(5000 2000)
-  tp=(--jobs=50000 --warmup=10000); py_args=(50000 10000 256)
+  tp=(--warmup=10000 --rounds=3 --jobs=20000); py_args=(50000 10000 256)
   big=(--jobs=200 --warmup=50);     ping=(--seconds=3);  idle=(--seconds=5); starts=(--runs=3)
 else
   # Round trips (figures 1, 2): 400,000 warm-up. The workers run at workers.nice 10, so their JIT
@@ -55,12 +55,16 @@ else
   # workers.nice 0); after 400,000 it was 2.6 us in four of four (see BENCHMARKS.md). The Node
   # peer gets the same.
   rt=(--warmup=400000);   node_args=(50000 400000)
-  # Throughput (figure 3): 3,000,000 warm-up, then 2,000,000 measured. After 400,000 the shm
-  # workers' JIT threads still took 0.8-1.8 us of CPU per measured job (pipe: 0.15), and C2 was
-  # still compiling JobRunner and Chronicle's append in the last second of a 5.5 s run; a
-  # long-running service is long past that (see BENCHMARKS.md). Python, without a JIT, gets
-  # 400,000 and 200,000: at its pace more would take minutes.
-  tp=(--warmup=3000000 --jobs=2000000);   py_args=(200000 400000 256)
+  # Throughput (figure 3): 3,000,000 warm-up per pool, then 5 rounds of 400,000 per transport,
+  # shm and pipe interleaved: 5,000,000 jobs per transport, as many as one warm-up and one
+  # measured stretch took before. The warm-up: after 400,000 the shm workers' JIT threads still
+  # took 0.8-1.8 us of CPU per measured job (pipe: 0.15), and C2 was still compiling JobRunner and
+  # Chronicle's append in the last second of a 5.5 s run; a long-running service is long past that
+  # (see BENCHMARKS.md). The rounds: this machine's speed drifts over minutes, so shm and pipe
+  # measured one after the other are not comparable; short rounds side by side are, and the
+  # median of their ratios is the figure. Python, without a JIT, gets 400,000 and 200,000: at its
+  # pace more would take minutes.
+  tp=(--warmup=3000000 --rounds=5 --jobs=400000);   py_args=(200000 400000 256)
   big=();  ping=();  idle=();  starts=()
 fi
 
@@ -100,8 +104,9 @@ peer() {
 echo "Offload user figures, $(date -Is) on $(uname -n): $(nproc) processors, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "git $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'); $("$java" -version 2>&1 | sed -n 1p); JVM flags: chronicle.jvm.flags only"
 
-# Figures 1-4 measure each transport in a JVM of its own: in one JVM the second transport would
-# run on code the first one's warm-up had already compiled (submit(), the futures, Jackson).
+# Figures 1, 2 and 4 measure each transport in a JVM of its own: in one JVM the second transport
+# would run on code the first one's warm-up had already compiled (submit(), the futures, Jackson).
+# Figure 3 warms both pools in one JVM before it measures either, then interleaves them in rounds.
 each_transport() {
   local main="$1"; shift
   for transport in shm pipe; do
@@ -114,7 +119,7 @@ for figure in "${figures[@]}"; do
     1) each_transport EventLoopRoundTrip "${rt[@]}"
        peer node fork-ipc-roundtrip "$repo/docs/peers/fork-ipc-roundtrip.js" "${node_args[@]}" ;;
     2) each_transport PlainMainRoundTrip "${rt[@]}" ;;
-    3) each_transport Throughput "${tp[@]}"
+    3) java_main Throughput "${tp[@]}"
        peer python3 process-pool-throughput "$repo/docs/peers/process_pool_throughput.py" "${py_args[@]}" ;;
     4) each_transport LargePayloadRoundTrip "${big[@]}" ;;
     5) java_main PingUnderLoad "${ping[@]}" ;;

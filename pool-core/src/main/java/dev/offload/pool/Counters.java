@@ -25,6 +25,8 @@ final class Counters {
     final LongAdder lateReads = new LongAdder();
     /** Supervisor ticks that found jobs waiting while a worker had credit, and asked for a dispatch (a safety net). */
     final LongAdder dispatchNudges = new LongAdder();
+    /** Times an attached loop left a worker's answers to the reader thread, reading them might have waited. */
+    final LongAdder readsLeftToReaderThread = new LongAdder();
     final LatencyStats queueWait = new LatencyStats();
     final LatencyStats runTime = new LatencyStats();
     final LatencyStats endToEnd = new LatencyStats();

@@ -34,7 +34,10 @@ import java.util.function.BooleanSupplier;
  * and read ({@link #readOnLoop}): one wake-up per answer, the loop's. The reader thread then sleeps
  * on its selector with no doorbell in it, woken only by requests and its safety net, and never
  * spins. Which of the two watches the doorbells is decided by the reader thread alone
- * ({@link #place}), so a doorbell is never read by both at once for long.
+ * ({@link #place}), so a doorbell is never read by both at once for long. The loop never waits:
+ * a send that would wait, and a read that might (a channel whose
+ * {@link dev.offload.transport.internal.Channel#readMayWait} says so, once a minute over shm), it
+ * leaves to the reader thread, woken for it.
  *
  * <p>Threading: {@link #sweep}, {@link #readUntilIdle}, {@link #release} only by the role holder;
  * {@link #sleep} only by the reader thread (it owns the selector and, while no loop is attached, the
@@ -74,6 +77,12 @@ final class PoolReader implements AutoCloseable {
     private volatile boolean dispatchWanted;
     /** Set by an attached loop whose send would have waited: the reader thread sends, and may wait. */
     private volatile boolean waitingDispatchWanted;
+    /**
+     * Set by an attached loop that left a worker's answers unread because reading them might wait
+     * (its queue moving to the next file, {@link dev.offload.transport.internal.Channel#readMayWait}):
+     * the reader thread reads them, and may wait.
+     */
+    private volatile boolean waitingReadWanted;
     /** Role-owned: the holder may block in a send (the reader thread, a caller in get); false on a loop. */
     private boolean mayBlock = true;
     /** The loop that should watch the doorbells ({@link WorkerPool#readAnswersOn}); null: the reader thread. */
@@ -121,9 +130,16 @@ final class PoolReader implements AutoCloseable {
         selector.wakeup();
     }
 
-    /** True while an attached loop waits for the reader thread to make a send that may wait. */
-    boolean waitingDispatchWanted() {
-        return waitingDispatchWanted;
+    /** True while an attached loop waits for the reader thread to make a send or a read that may wait. */
+    boolean waitingWorkWanted() {
+        return waitingDispatchWanted || waitingReadWanted;
+    }
+
+    /** An attached loop left a worker's answers to a reader that may wait: the reader thread, woken for it. */
+    private void readMayWait() {
+        waitingReadWanted = true;
+        pool.counters().readsLeftToReaderThread.increment();
+        selector.wakeup();
     }
 
     /** Wakes the reader thread from its sleep (a worker is gone, the pool is closing). */
@@ -164,6 +180,10 @@ final class PoolReader implements AutoCloseable {
      */
     int sweep(ReaderRole.Holder me) {
         int handled = 0;
+        if (mayBlock) {
+            waitingReadWanted = false; // this sweep reads every channel, and may wait
+        }
+        boolean leftToReaderThread = false;
         if (dispatchWanted || (mayBlock && waitingDispatchWanted)) {
             dispatchWanted = false;
             if (mayBlock) {
@@ -176,9 +196,17 @@ final class PoolReader implements AutoCloseable {
                 continue;
             }
             int n = 0;
+            boolean left = false;
             try {
-                Frame frame;
-                while (n < BATCH && (frame = link.channel.poll()) != null) {
+                while (n < BATCH) {
+                    if (!mayBlock && link.channel.readMayWait()) {
+                        left = true; // an event loop never waits: the reader thread reads this one
+                        break;
+                    }
+                    Frame frame = link.channel.poll();
+                    if (frame == null) {
+                        break;
+                    }
                     n++;
                     long now = System.nanoTime(); // the one clock read per frame: a read costs tens of ns
                     link.lastHeard = now;
@@ -186,13 +214,17 @@ final class PoolReader implements AutoCloseable {
                         return -1;
                     }
                 }
-                if (n == 0 && link.gone) {
+                if (n == 0 && link.gone && !left) {
                     reap(link, null);
                 }
             } catch (IOException e) {
                 reap(link, e);
             }
+            leftToReaderThread |= left;
             handled += n;
+        }
+        if (leftToReaderThread) {
+            readMayWait();
         }
         if (handled > 0) {
             if (idleSince != 0) {
@@ -415,8 +447,15 @@ final class PoolReader implements AutoCloseable {
      */
     boolean release(ReaderRole.Holder me) {
         List<WorkerLink> armed = new ArrayList<>();
+        boolean leftToReaderThread = false;
         for (WorkerLink link : pool.links()) {
             if (link.reaped) {
+                continue;
+            }
+            if (!mayBlock && link.channel.readMayWait()) {
+                // Arming polls, and that poll might wait: left unarmed to the reader thread, which
+                // sweeps it (asked below) and arms it when it lets the role go.
+                leftToReaderThread = true;
                 continue;
             }
             boolean quiet;
@@ -437,6 +476,9 @@ final class PoolReader implements AutoCloseable {
         boolean leading = callerLeads;
         callerLeads = false;
         role.release(me);
+        if (leftToReaderThread) {
+            readMayWait();
+        }
         // Dekker with requestDispatch(): [role FREE] fence [flag] against [flag] fence [role].
         VarHandle.fullFence();
         if (dispatchWanted && role.tryAcquire(me)) {

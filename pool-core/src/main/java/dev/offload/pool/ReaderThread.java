@@ -77,8 +77,8 @@ final class ReaderThread implements Runnable {
         while (pool.designated() == this && !pool.isReleased()) {
             try {
                 if (!reader.role.tryAcquire(me)) {
-                    if (reader.waitingDispatchWanted()) {
-                        // An attached loop left us a send that may wait, and still holds the role
+                    if (reader.waitingWorkWanted()) {
+                        // An attached loop left us a send or a read that may wait, and still holds the role
                         // (it never spins: it lets go within microseconds, or a rescue steals it).
                         LockSupport.parkNanos(this, RETRY_NANOS);
                         continue;

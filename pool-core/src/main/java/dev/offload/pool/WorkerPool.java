@@ -288,7 +288,10 @@ public final class WorkerPool implements AutoCloseable {
      * <p>Futures with no executor of their own complete on the loop's thread while it is attached
      * (they would otherwise complete on the reader thread): keep their callbacks short, as any code
      * on an event loop. A caller blocked in {@code get()}/{@code join()} on another thread still
-     * reads its own answer. One loop at a time; the attachment ends when it is closed, when the pool
+     * reads its own answer. The loop never waits for a read: once a minute, while a worker's shm
+     * queue moves to its next file (which can take its writer a moment), the pool's reader thread
+     * reads that worker's answers instead, and a future with no executor read then completes on the
+     * reader thread. One loop at a time; the attachment ends when it is closed, when the pool
      * closes, or when the loop shuts down ({@link AnswerLoop#isShuttingDown}), and the pool's reader
      * thread then reads again. It takes effect within a millisecond or so, asynchronously.
      *

@@ -10,6 +10,11 @@ public final class PoolProbe {
         return pool.counters().readerWakeups.sum();
     }
 
+    /** Times an attached answer loop left a worker's answers to the reader thread, reading them might have waited. */
+    public static long readsLeftToReaderThread(WorkerPool pool) {
+        return pool.counters().readsLeftToReaderThread.sum();
+    }
+
     /** Times an attached answer loop heard a doorbell. */
     public static long loopWakeups(WorkerPool pool) {
         return pool.counters().loopWakeups.sum();

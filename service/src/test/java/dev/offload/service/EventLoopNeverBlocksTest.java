@@ -1,6 +1,7 @@
 package dev.offload.service;
 
 import dev.offload.pool.NoLeftovers;
+import dev.offload.pool.PoolProbe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,6 +111,62 @@ class EventLoopNeverBlocksTest {
         System.out.printf("%,d answers in %d s with BlockHound on the event loops%n", answered.get(), LOAD.toSeconds());
         assertThat(answered.get()).isGreaterThan(100);
         assertThat(BLOCKING_CALLS).as("blocking calls on an event loop").isEmpty();
+    }
+
+    /**
+     * Once a minute each worker's queue moves to its next file, and a read that moves with it can
+     * wait (Chronicle pauses until the writer has written the new file's header): BlockHound caught
+     * it on a loop once. Jobs run from two seconds before a minute ends to two seconds after, on
+     * keep-alive connections, and the loop must leave those reads to the pool's reader thread.
+     * Waits for the next minute's end first (up to a minute).
+     */
+    @Test
+    void shouldNeverBlockAnEventLoopWhileAWorkersQueueMovesToItsNextFile() throws Exception {
+        underTest.start(TestConfigs.oneWorker().transport("shm").shmStartOverPipe("never"));
+        for (int i = 0; i < 20; i++) { // the paths' classes load (a blocking read of the jar) before BlockHound counts
+            assertThat(underTest.http().post("/jobs/fib", "{\"n\": 15}").status()).isEqualTo(200);
+        }
+        long minute = 60_000;
+        long edge = (System.currentTimeMillis() / minute + 1) * minute;
+        if (edge - System.currentTimeMillis() < 3_000) {
+            edge += minute; // too close to start the load before it
+        }
+        // Not a synchronisation: the wall clock has to reach a minute's end, and nothing else can.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(edge - 2_000 - System.currentTimeMillis()));
+        long readsLeftBefore = PoolProbe.readsLeftToReaderThread(underTest.server().pool().localPool());
+        BLOCKING_CALLS.clear();
+
+        ExecutorService clients = Executors.newFixedThreadPool(3, r -> new Thread(r, "offload-test-client"));
+        AtomicInteger answered = new AtomicInteger();
+        try {
+            long until = edge + 2_000;
+            List<Future<?>> load = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                load.add(clients.submit(() -> {
+                    try (RawHttp connection = new RawHttp(underTest.server().url())) {
+                        while (System.currentTimeMillis() < until) {
+                            assertThat(connection.send(RawHttp.post("/jobs/fib", "{\"n\": 15}")).read().json())
+                                    .containsEntry("value", 610);
+                            answered.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : load) {
+                f.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+
+        long readsLeft = PoolProbe.readsLeftToReaderThread(underTest.server().pool().localPool())
+                - readsLeftBefore;
+        System.out.printf("%,d answers across a minute's end; the loop left %d reads to the reader thread; %d blocking calls%n",
+                answered.get(), readsLeft, BLOCKING_CALLS.size());
+        assertThat(answered.get()).isGreaterThan(100);
+        assertThat(BLOCKING_CALLS).as("blocking calls on an event loop").isEmpty();
+        assertThat(readsLeft).as("reads the loop left to the reader thread while the queue moved files").isPositive();
     }
 
     /** Ten answers on one keep-alive connection, six of them pipelined. */

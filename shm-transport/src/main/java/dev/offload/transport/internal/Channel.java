@@ -12,7 +12,7 @@ import java.nio.channels.SelectableChannel;
  * {@link #wakeups()} at once.
  *
  * <p>Threading contract: {@link #send} and {@link #trySend} may be called from any thread (sends
- * are serialised inside); {@link #receive}, {@link #poll}, {@link #prepareSleep},
+ * are serialised inside); {@link #receive}, {@link #poll}, {@link #readMayWait}, {@link #prepareSleep},
  * {@link #cancelSleep} belong to one reader at a time (a new reader must see the previous one's
  * writes: hand the role over through a volatile write or a CAS). {@link #drainWakeups} may also
  * be called by two threads at once, while the wake-ups move from one selector to another (the
@@ -46,6 +46,16 @@ public interface Channel extends AutoCloseable {
 
     /** The next frame if one has arrived, else {@code null} without waiting. Same exceptions as {@link #receive}. */
     Frame poll() throws IOException;
+
+    /**
+     * True when the next {@link #poll} (or {@link #prepareSleep}, which polls) might wait a moment
+     * instead of answering at once, however briefly; a reader that must never block (an event loop)
+     * then leaves this channel to one that may. False on a channel whose polls never wait. Belongs
+     * to the reader, like {@link #poll}.
+     */
+    default boolean readMayWait() {
+        return false;
+    }
 
     /**
      * The reader is about to sleep on {@link #wakeups()}: arms the wake-up, so that the next frame

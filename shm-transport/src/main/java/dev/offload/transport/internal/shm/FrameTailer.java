@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Reads frames from one direction's queue, and deletes the cycle files it has finished with.
@@ -48,12 +49,21 @@ final class FrameTailer implements AutoCloseable {
     private final LongConsumer releaseArena;
     private ByteBuffer scratch = ByteBuffer.allocate(1024);
     private int cycle = Integer.MIN_VALUE;
+    /** Wall-clock milliseconds, as the queue's writer rolls by them. */
+    private final LongSupplier clock;
 
     /**
      * @param arena        where the writer puts large payloads
      * @param releaseArena told how far the arena may be reused, after each large payload is copied out
      */
     FrameTailer(Path queueDir, long maxFrameBytes, String source, PayloadArena arena, LongConsumer releaseArena) {
+        this(queueDir, maxFrameBytes, source, arena, releaseArena, System::currentTimeMillis);
+    }
+
+    /** {@code clock}: wall-clock milliseconds for {@link #mayMoveToNextCycle} (a test passes its own). */
+    FrameTailer(Path queueDir, long maxFrameBytes, String source, PayloadArena arena, LongConsumer releaseArena,
+                LongSupplier clock) {
+        this.clock = clock;
         this.queueDir = queueDir;
         this.arena = arena;
         this.releaseArena = releaseArena;
@@ -69,6 +79,18 @@ final class FrameTailer implements AutoCloseable {
             queue.close();
             throw e;
         }
+    }
+
+    /**
+     * True when the next {@link #poll} might move this tailer to the queue's next cycle file: the
+     * wall clock is in a later cycle than the tailer, or will be within {@link ShmQueues#CYCLE_EDGE_MILLIS}.
+     * Moving is the one part of a poll that can wait: Chronicle maps the next file and, if its writer
+     * has created it but not yet written its header, pauses (yields, then parks) until it has; and
+     * this tailer then deletes the finished files. A reader that must never block (an event loop)
+     * leaves such a poll to one that may. A few tens of nanoseconds: a clock read and a division.
+     */
+    boolean mayMoveToNextCycle() {
+        return tailer.cycle() != ShmQueues.cycleAt(clock.getAsLong() + ShmQueues.CYCLE_EDGE_MILLIS);
     }
 
     /** The next frame, or null when the writer has not published one yet. Never blocks. */

@@ -353,6 +353,21 @@ public final class ShmChannel implements Channel {
         }
     }
 
+    /**
+     * True when the next poll might have to wait a moment: the inbound queue may be moving to its
+     * next cycle file, once a minute ({@link FrameTailer#mayMoveToNextCycle}). False when a frame
+     * is already held back for the next poll.
+     */
+    @Override
+    public boolean readMayWait() {
+        readLock.lock();
+        try {
+            return lookahead == null && !closed.get() && tailer.mayMoveToNextCycle();
+        } finally {
+            readLock.unlock();
+        }
+    }
+
     @Override
     public boolean prepareSleep() throws IOException {
         control.announceSleep(inbound); // a CAS: sequentially consistent, see ringIfAsleep

@@ -23,6 +23,14 @@ final class ShmQueues {
      */
     static final RollCycle ROLL_CYCLE = LegacyRollCycles.MINUTELY;
 
+    /**
+     * How long before its cycle ends a tailer counts as possibly moving to the next one
+     * ({@link FrameTailer#mayMoveToNextCycle}): covers a reader preempted between that check and
+     * its read. While it does, an event loop leaves the reading of that queue to the pool's reader
+     * thread, 10 ms a minute.
+     */
+    static final long CYCLE_EDGE_MILLIS = 10;
+
     /** Largest maxFrameBytes the shm transport accepts; larger frames belong on the pipe. */
     static final long MAX_FRAME_BYTES = 256L << 20;
 
@@ -62,6 +70,11 @@ final class ShmQueues {
      */
     static long blockSize() {
         return BLOCK_SIZE;
+    }
+
+    /** The cycle that the wall-clock time {@code millis} falls in, as the queue's writer counts cycles. */
+    static int cycleAt(long millis) {
+        return (int) Math.floorDiv(millis - ROLL_CYCLE.defaultEpoch(), (long) ROLL_CYCLE.lengthInMillis());
     }
 
     static SingleChronicleQueue open(Path queueDir) {

@@ -59,6 +59,7 @@ class NettyAnswerLoopTest {
              AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
             assertThat(pool.submit(Echo.class, "warm").get(30, TimeUnit.SECONDS)).isEqualTo("warm");
             long readerBefore = PoolProbe.readerWakeups(pool);
+            long leftBefore = PoolProbe.readsLeftToReaderThread(pool);
             long loopBefore = PoolProbe.loopWakeups(pool);
 
             int jobs = 300;
@@ -70,7 +71,10 @@ class NettyAnswerLoopTest {
             List<String> completedOn = threads.get(60, TimeUnit.SECONDS);
             assertThat(completedOn).hasSize(jobs).containsOnly(loopThread(loop));
             long loopWakeups = PoolProbe.loopWakeups(pool) - loopBefore;
-            long readerWakeups = PoolProbe.readerWakeups(pool) - readerBefore;
+            // Within 10 ms of a minute's end the loop leaves a worker's reads to the reader thread
+            // (its queue may be moving to the next file): those wake-ups are by design.
+            long readerWakeups = PoolProbe.readerWakeups(pool) - readerBefore
+                    - (PoolProbe.readsLeftToReaderThread(pool) - leftBefore);
             assertThat(loopWakeups).as("answers the loop heard itself").isGreaterThanOrEqualTo(jobs / 2);
             assertThat(readerWakeups).as("times the pool's reader thread was woken meanwhile").isLessThan(jobs / 10);
         }

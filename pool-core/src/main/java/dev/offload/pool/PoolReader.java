@@ -136,7 +136,7 @@ final class PoolReader implements AutoCloseable {
     }
 
     /** An attached loop left a worker's answers to a reader that may wait: the reader thread, woken for it. */
-    private void readMayWait() {
+    private void leaveReadsToReaderThread() {
         waitingReadWanted = true;
         pool.counters().readsLeftToReaderThread.increment();
         selector.wakeup();
@@ -224,7 +224,7 @@ final class PoolReader implements AutoCloseable {
             handled += n;
         }
         if (leftToReaderThread) {
-            readMayWait();
+            leaveReadsToReaderThread();
         }
         if (handled > 0) {
             if (idleSince != 0) {
@@ -477,7 +477,7 @@ final class PoolReader implements AutoCloseable {
         callerLeads = false;
         role.release(me);
         if (leftToReaderThread) {
-            readMayWait();
+            leaveReadsToReaderThread();
         }
         // Dekker with requestDispatch(): [role FREE] fence [flag] against [flag] fence [role].
         VarHandle.fullFence();

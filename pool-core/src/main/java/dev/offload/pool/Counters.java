@@ -19,6 +19,8 @@ final class Counters {
     final LongAdder readByCaller = new LongAdder();
     /** Times the reader thread woke from its sleep to a ringing doorbell or a request (for tuning). */
     final LongAdder readerWakeups = new LongAdder();
+    /** Naps of the reader thread while many jobs were in flight, instead of a sleep on the doorbells (for tests and tuning). */
+    final LongAdder readerNaps = new LongAdder();
     /** Times an attached answer loop heard a doorbell (for tests and tuning). */
     final LongAdder loopWakeups = new LongAdder();
     /** Sleeps of the reader thread that ended by the safety net's time and then found frames: lost wake-ups. */

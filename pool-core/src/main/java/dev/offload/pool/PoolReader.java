@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -53,6 +54,13 @@ final class PoolReader implements AutoCloseable {
     private static final long SAFETY_NET_MILLIS = 100;
     /** How long a waiting caller waits for the reader thread to hand the role over. */
     private static final long HANDOVER_WAIT_NANOS = 20_000;
+    /**
+     * The reader thread's nap while many jobs are in flight ({@link #readUntilIdle}). Linux adds its
+     * timer slack (50 us for an ordinary thread), so a nap lasts about 20-70 us.
+     */
+    private static final long NAP_NANOS = 20_000;
+    /** Jobs in flight per live worker, on average, from which the reader thread naps rather than sleeps. */
+    private static final int NAP_IN_FLIGHT_PER_WORKER = 8;
 
     private final WorkerPool pool;
     final ReaderRole role = new ReaderRole();
@@ -309,10 +317,23 @@ final class PoolReader implements AutoCloseable {
     /**
      * For the reader thread, holding the role: reads until nothing has come for the spin budget,
      * then releases it. False when the role was stolen.
+     *
+     * <p>While many jobs are in flight ({@link #manyInFlight}), it naps instead, keeping the role
+     * and every doorbell quiet, and reads what came meanwhile in one batch (interrupt coalescing, as
+     * a network card moderates its interrupts under load). Sleeping on the doorbells would cost a
+     * ring by each worker and a wake-up per short gap in the answers; spinning would hold a core the
+     * workers or the submitting thread need when there are fewer cores than busy threads (measured
+     * on 2 cores, one thread submitting with 256 in flight: shm 1.08-1.19 M jobs/s with the nap
+     * against 0.74-0.86 M without, 1.6 against 2.3-2.5 us of CPU a job). Only short jobs keep a
+     * worker that full (its credit keeps about 100 us of run time queued), so a nap leaves no worker
+     * without work and delays an answer by one nap at most. A nap that finds nothing ends the
+     * napping until the next answer (jobs that turn out long cost one nap an answer at most); an
+     * idle pool never naps.
      */
     boolean readUntilIdle(ReaderRole.Holder me) {
         callerLeads = false; // after a rescue, the stolen holder may have been a caller
         mayBlock = true;
+        boolean napFoundNothing = false;
         while (true) {
             int n = sweep(me);
             if (n < 0) {
@@ -325,6 +346,7 @@ final class PoolReader implements AutoCloseable {
                 continue;
             }
             if (n > 0) {
+                napFoundNothing = false;
                 continue;
             }
             long now = System.nanoTime();
@@ -342,6 +364,12 @@ final class PoolReader implements AutoCloseable {
                 if (release(me)) {
                     return true;
                 }
+                continue;
+            }
+            if (!napFoundNothing && !pool.isClosing() && manyInFlight()) {
+                pool.counters().readerNaps.increment();
+                LockSupport.parkNanos(NAP_NANOS);
+                napFoundNothing = true; // until the sweep after it reads a frame
                 continue;
             }
             if (!pool.isClosing() && gate.tryEnter()) {
@@ -369,6 +397,19 @@ final class PoolReader implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    /** At least {@link #NAP_IN_FLIGHT_PER_WORKER} jobs in flight per live worker, on average. */
+    private boolean manyInFlight() {
+        int live = 0;
+        int inFlight = 0;
+        for (WorkerLink link : pool.links()) {
+            if (!link.reaped) {
+                live++;
+                inFlight += link.load();
+            }
+        }
+        return live > 0 && inFlight >= NAP_IN_FLIGHT_PER_WORKER * live;
     }
 
     private boolean nothingInFlight() {

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -126,6 +127,60 @@ class FastPathTest {
             assertThat(link.mostHeld()).as("jobs in flight on the one worker at once").isGreaterThan(1);
             assertThat(link.credit()).isGreaterThan(1);
             assertThat(order).isSortedAccordingTo(Long::compare);
+        }
+    }
+
+    /**
+     * One thread keeping 256 short jobs in flight on two workers: the reader thread naps between
+     * batches of answers instead of sleeping on the doorbells, and every job still gets its own
+     * answer once. Jobs that run long do not keep it napping.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"shm", "pipe"})
+    void theReaderThreadShouldNapBetweenBatchesWhileManyShortJobsAreInFlightAndNotKeepNappingForLongOnes(String transport) throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 2).build())) {
+            Semaphore permits = new Semaphore(256);
+            AtomicInteger wrong = new AtomicInteger();
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (long i = 0; i < 100_000; i++) {
+                assertThat(permits.tryAcquire(30, TimeUnit.SECONDS)).as("a permit back within 30 s").isTrue();
+                long n = i;
+                CompletableFuture<Long> f = pool.submit(Square.class, n);
+                f.whenComplete((v, e) -> {
+                    if (e != null || v != n * n) {
+                        wrong.incrementAndGet();
+                    }
+                    permits.release();
+                });
+                if (i % 1_000 == 0) {
+                    futures.add(f);
+                }
+            }
+            for (CompletableFuture<Long> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(permits.tryAcquire(256, 30, TimeUnit.SECONDS)).as("every job answered").isTrue();
+            Counters c = pool.counters();
+            System.out.printf("%s: 100,000 jobs, 256 in flight: %,d reader naps, %,d reader wake-ups%n",
+                    transport, c.readerNaps.sum(), c.readerWakeups.sum());
+            assertThat(wrong.get()).as("jobs answered wrongly or failed").isZero();
+            assertThat(pool.stats().completed()).isEqualTo(100_000);
+            assertThat(c.readerNaps.sum()).as("naps of the reader thread").isPositive();
+
+            long napsBefore = c.readerNaps.sum();
+            List<CompletableFuture<Long>> slow = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                slow.add(pool.submit(Sleep.class, 20L));
+            }
+            for (CompletableFuture<Long> f : slow) {
+                assertThat(f.get(30, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(20L);
+            }
+            // The credit learned on short jobs lets the first long ones queue deep until it learns
+            // again; a nap that finds nothing stops the napping until the next answer, so at most
+            // about one nap per answer, not one every few tens of microseconds for 400 ms.
+            long naps = c.readerNaps.sum() - napsBefore;
+            System.out.printf("%s: 40 jobs of 20 ms: %d reader naps%n", transport, naps);
+            assertThat(naps).as("naps while 40 jobs of 20 ms ran").isLessThanOrEqualTo(2 * 40 + 10);
         }
     }
 

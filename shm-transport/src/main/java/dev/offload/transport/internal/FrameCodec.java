@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The wire form of a {@link Frame}, shared by every transport. Big-endian:
@@ -49,7 +50,29 @@ public final class FrameCodec {
      */
     private static HandlerName lastHandler = new HandlerName("", new byte[0]);
 
+    /**
+     * The last handler name decoded, with its bytes: the reading side's twin of {@link #lastHandler}.
+     * A worker that gets the same name frame after frame reuses one {@code String}, whose hash the
+     * handler lookup has already computed, instead of decoding and hashing a new one per job. Racy
+     * and safe for the same reasons; the bytes are a frame's own copy, never written after.
+     */
+    private static HandlerName lastDecoded = new HandlerName("", new byte[0]);
+
     private record HandlerName(String name, byte[] bytes) {
+    }
+
+    /** The handler name that {@code bytes} encode ("" for none, as answers have). */
+    static String handlerName(byte[] bytes) {
+        if (bytes.length == 0) {
+            return "";
+        }
+        HandlerName last = lastDecoded;
+        if (Arrays.equals(last.bytes, bytes)) {
+            return last.name;
+        }
+        String name = new String(bytes, StandardCharsets.UTF_8);
+        lastDecoded = new HandlerName(name, bytes);
+        return name;
     }
 
     /** Refuses a frame that is over the limit, before anything is written; returns the handler name's bytes. */
@@ -193,7 +216,7 @@ public final class FrameCodec {
                     + offset + " but declares a payload of " + h.payloadLength);
         }
         return new Header(h.type, h.flags, h.jobId, h.attempt, h.handlerLength, h.payloadLength, true,
-                new String(handler, StandardCharsets.UTF_8), offset, end);
+                handlerName(handler), offset, end);
     }
 
     /** The rest of an ordinary frame whose header {@link #readHeader} read from the same buffer. */
@@ -274,7 +297,7 @@ public final class FrameCodec {
     public record Header(FrameType type, int flags, long jobId, int attempt, int handlerLength, int payloadLength,
                          boolean inArena, String handler, int arenaOffset, long arenaEnd) {
         Frame toFrame(byte[] handler, byte[] payload) {
-            return new Frame(type, jobId, attempt, new String(handler, StandardCharsets.UTF_8), flags, payload);
+            return new Frame(type, jobId, attempt, handlerName(handler), flags, payload);
         }
 
         /** The frame of an arena header, with the payload the reader copied out. */

@@ -25,6 +25,8 @@ final class Counters {
     final LongAdder loopWakeups = new LongAdder();
     /** Sleeps of the reader thread that ended by the safety net's time and then found frames: lost wake-ups. */
     final LongAdder lateReads = new LongAdder();
+    /** Times a submit woke the supervisor from its idle tick (for tests and tuning). */
+    final LongAdder supervisorWokenByWork = new LongAdder();
     /** Supervisor ticks that found jobs waiting while a worker had credit, and asked for a dispatch (a safety net). */
     final LongAdder dispatchNudges = new LongAdder();
     /** Times an attached loop left a worker's answers to the reader thread, reading them might have waited. */

@@ -244,6 +244,7 @@ public final class WorkerPool implements AutoCloseable {
         future.onCancel(f -> cancelled(job));
         future.job = job;
         future.reader = reader;
+        supervisor.noteWork();
         if (queue.size() == 0 && dispatcher.trySend(job)) {
             return future;
         }

@@ -184,6 +184,30 @@ class FastPathTest {
         }
     }
 
+    /**
+     * After an idle spell the supervisor sleeps its long tick; the first submit wakes it, so its
+     * busy ticks (and the spin gate's sampling of the machine) start with the work. A caller that
+     * submits job after job keeps it ticking and does not wake it per job.
+     */
+    @Test
+    void theFirstSubmitAfterAnIdleSpellShouldWakeTheSupervisorAndASteadyCallerShouldNot() {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
+            joinInTurn(pool);
+            await().atMost(Duration.ofSeconds(10)).until(pool.supervisor()::inIdleTick);
+            long before = pool.counters().supervisorWokenByWork.sum();
+            assertThat(pool.submit(Square.class, 3L).join()).isEqualTo(9L);
+            assertThat(pool.counters().supervisorWokenByWork.sum() - before).as("wake-ups by the first submit").isEqualTo(1);
+
+            long steadyBefore = pool.counters().supervisorWokenByWork.sum();
+            for (int round = 0; round < 10; round++) {
+                joinInTurn(pool);
+            }
+            long woken = pool.counters().supervisorWokenByWork.sum() - steadyBefore;
+            System.out.printf("2,000 jobs in turn: the supervisor was woken by a submit %d times%n", woken);
+            assertThat(woken).as("wake-ups by 2,000 submits in turn").isLessThanOrEqualTo(2);
+        }
+    }
+
     @Test
     void aWorkerShouldHoldOneLongJobAtATime() {
         try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {

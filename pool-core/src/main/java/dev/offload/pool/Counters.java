@@ -23,7 +23,10 @@ final class Counters {
     final LongAdder readerNaps = new LongAdder();
     /** Times an attached answer loop heard a doorbell (for tests and tuning). */
     final LongAdder loopWakeups = new LongAdder();
-    /** Sleeps of the reader thread that ended by the safety net's time and then found frames: lost wake-ups. */
+    /**
+     * Sleeps of the reader thread that ended by the safety net's time and then found the answer to a
+     * job sent at least 50 ms before: lost wake-ups.
+     */
     final LongAdder lateReads = new LongAdder();
     /** Times a submit woke the supervisor from its idle tick (for tests and tuning). */
     final LongAdder supervisorWokenByWork = new LongAdder();

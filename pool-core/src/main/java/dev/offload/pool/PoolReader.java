@@ -77,8 +77,19 @@ final class PoolReader implements AutoCloseable {
     private final AtomicInteger wanted = new AtomicInteger();
     /** Role-owned: the holder is a caller waiting in get/join, not the reader thread. */
     private boolean callerLeads;
-    /** The reader thread's last sleep ran to the safety net's end with nothing waking it. */
-    private volatile boolean sleptFull;
+    /**
+     * When the reader thread's last sleep ran to the safety net's end with nothing waking it (a
+     * nanoTime), 0 if it did not.
+     */
+    private volatile long sleptFullUntil;
+    /**
+     * How long before such a sleep ended a job must have been sent for its answer, read right
+     * after, to count as a lost wake-up: an answer to a job sent just as the net fired is only a
+     * coincidence (seen once in `.ci/run` on a loaded machine).
+     */
+    private static final long LATE_READ_MARGIN_NANOS = 50_000_000L;
+    /** Role-owned: this sweep read the answer to a job sent well before a full sleep ended. */
+    private boolean lateAnswerFound;
     /** Links whose doorbell the reader thread must register before it next sleeps. */
     private final ConcurrentLinkedQueue<WorkerLink> joined = new ConcurrentLinkedQueue<>();
     /** Set by a thread that queued jobs a worker could take now: the holder sends them. */
@@ -239,11 +250,12 @@ final class PoolReader implements AutoCloseable {
                 spin.record(System.nanoTime() - idleSince);
                 idleSince = 0;
             }
-            if (sleptFull && !callerLeads) {
+            if (lateAnswerFound && !callerLeads) {
                 pool.counters().lateReads.increment();
             }
         }
-        sleptFull = false;
+        lateAnswerFound = false;
+        sleptFullUntil = 0;
         return handled;
     }
 
@@ -259,6 +271,10 @@ final class PoolReader implements AutoCloseable {
                     return true;
                 }
                 long runNanos = WorkerProtocol.runNanos(frame);
+                long fullSleepEnded = sleptFullUntil;
+                if (fullSleepEnded != 0 && fullSleepEnded - head.sentAt >= LATE_READ_MARGIN_NANOS) {
+                    lateAnswerFound = true;
+                }
                 Job job = link.answered(runNanos, now);
                 boolean kept;
                 role.enterCallback(me);
@@ -595,7 +611,7 @@ final class PoolReader implements AutoCloseable {
         if (ready == 0) {
             boolean full = System.nanoTime() - start >= SAFETY_NET_MILLIS * 900_000L;
             // With a loop attached the selector holds no doorbell: every quiet sleep runs full.
-            sleptFull = full && placedLoop == null;
+            sleptFullUntil = full && placedLoop == null ? System.nanoTime() : 0;
             if (!full) {
                 pool.counters().readerWakeups.increment();
             }

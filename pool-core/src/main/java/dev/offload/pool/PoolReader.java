@@ -61,6 +61,12 @@ final class PoolReader implements AutoCloseable {
     private static final long NAP_NANOS = 20_000;
     /** Jobs in flight per live worker, on average, from which the reader thread naps rather than sleeps. */
     private static final int NAP_IN_FLIGHT_PER_WORKER = 8;
+    /**
+     * How long before a full sleep of the reader thread ended a job must have been sent for its
+     * answer, read right after, to count as a lost wake-up ({@code lateReads}): an answer to a job
+     * sent just as the safety net fired is only a coincidence (seen once in {@code .ci/run}).
+     */
+    private static final long LATE_READ_MARGIN_NANOS = 50_000_000L;
 
     private final WorkerPool pool;
     final ReaderRole role = new ReaderRole();
@@ -82,12 +88,6 @@ final class PoolReader implements AutoCloseable {
      * nanoTime), 0 if it did not.
      */
     private volatile long sleptFullUntil;
-    /**
-     * How long before such a sleep ended a job must have been sent for its answer, read right
-     * after, to count as a lost wake-up: an answer to a job sent just as the net fired is only a
-     * coincidence (seen once in `.ci/run` on a loaded machine).
-     */
-    private static final long LATE_READ_MARGIN_NANOS = 50_000_000L;
     /** Role-owned: this sweep read the answer to a job sent well before a full sleep ended. */
     private boolean lateAnswerFound;
     /** Links whose doorbell the reader thread must register before it next sleeps. */
@@ -154,6 +154,14 @@ final class PoolReader implements AutoCloseable {
         return waitingDispatchWanted || waitingReadWanted;
     }
 
+    /**
+     * Role holder: true when this holder must not read {@code link} now, because it never waits (an
+     * attached loop) and reading might ({@link dev.offload.transport.internal.Channel#readMayWait}).
+     */
+    private boolean leaveToReaderThread(WorkerLink link) {
+        return !mayBlock && link.channel.readMayWait();
+    }
+
     /** An attached loop left a worker's answers to a reader that may wait: the reader thread, woken for it. */
     private void leaveReadsToReaderThread() {
         waitingReadWanted = true;
@@ -215,13 +223,11 @@ final class PoolReader implements AutoCloseable {
                 continue;
             }
             int n = 0;
-            boolean left = false;
+            // An event loop never waits: the reader thread reads this one. Asked once a batch, which
+            // takes microseconds: the answer holds from 10 ms before the queue's cycle ends.
+            boolean left = leaveToReaderThread(link);
             try {
-                while (n < BATCH) {
-                    if (!mayBlock && link.channel.readMayWait()) {
-                        left = true; // an event loop never waits: the reader thread reads this one
-                        break;
-                    }
+                while (n < BATCH && !left) {
                     Frame frame = link.channel.poll();
                     if (frame == null) {
                         break;
@@ -509,7 +515,7 @@ final class PoolReader implements AutoCloseable {
             if (link.reaped) {
                 continue;
             }
-            if (!mayBlock && link.channel.readMayWait()) {
+            if (leaveToReaderThread(link)) {
                 // Arming polls, and that poll might wait: left unarmed to the reader thread, which
                 // sweeps it (asked below) and arms it when it lets the role go.
                 leftToReaderThread = true;

@@ -41,11 +41,6 @@ final class Supervisor implements Runnable {
     private volatile boolean stopped;
     /** True while this thread sleeps its idle tick: a submit then wakes it ({@link #noteWork}). */
     private volatile boolean idleTick;
-
-    /** True while this thread sleeps its idle tick (for tests). */
-    boolean inIdleTick() {
-        return idleTick;
-    }
     /** The first rescue of a stalled callback is a warning, later ones are debug lines. */
     private boolean warnedStall;
 
@@ -78,6 +73,11 @@ final class Supervisor implements Runnable {
             pool.counters().supervisorWokenByWork.increment();
             LockSupport.unpark(thread);
         }
+    }
+
+    /** True while this thread sleeps its idle tick (for tests). */
+    boolean inIdleTick() {
+        return idleTick;
     }
 
     /** A caller cancelled a job a worker holds: stop it there (from this thread, not the caller's). */

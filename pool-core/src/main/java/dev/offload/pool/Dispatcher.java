@@ -48,8 +48,9 @@ final class Dispatcher {
      * Role holder, after {@code link} answered: gives it queued jobs while it has credit.
      * {@code mayWait} false on a holder that must never block (an attached event loop): a send that
      * would wait is left to the pool's reader thread ({@link PoolReader#dispatchMayWait}).
+     * {@code now}: a nanoTime the holder read a moment ago, the sends' time.
      */
-    void refill(WorkerLink link, boolean mayWait) {
+    void refill(WorkerLink link, boolean mayWait, long now) {
         while (link.hasCredit()) {
             Job job = pool.queue().poll();
             if (job == null) {
@@ -58,7 +59,7 @@ final class Dispatcher {
             if (job.isDone()) {
                 continue; // cancelled or timed out while it waited
             }
-            if (!send(link, job, mayWait)) {
+            if (!send(link, job, mayWait, now)) {
                 pool.queue().requeue(job);
                 if (!mayWait) {
                     pool.reader().dispatchMayWait();
@@ -70,13 +71,14 @@ final class Dispatcher {
 
     /** Role holder: gives queued jobs to every worker with credit; {@code mayWait} as for {@link #refill}. */
     void dispatchQueued(boolean mayWait) {
+        long now = System.nanoTime();
         while (pool.queue().size() > 0) {
             WorkerLink link = pick();
             if (link == null) {
                 return;
             }
             int before = link.load();
-            refill(link, mayWait);
+            refill(link, mayWait, now);
             if (link.load() == before) {
                 return; // it refused (its channel is busy or going): the next answer or request retries, else the supervisor's next tick
             }

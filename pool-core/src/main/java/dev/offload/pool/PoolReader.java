@@ -296,7 +296,7 @@ final class PoolReader implements AutoCloseable {
                 if (!kept) {
                     return false; // the role moved on while user code ran: stop here
                 }
-                pool.dispatcher().refill(link, mayBlock);
+                pool.dispatcher().refill(link, mayBlock, now);
             }
             case PROGRESS -> {
                 Job job = link.inFlight.find(frame.jobId());

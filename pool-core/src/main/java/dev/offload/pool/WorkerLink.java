@@ -158,7 +158,7 @@ final class WorkerLink {
             boolean written = false;
             try {
                 Frame frame = new Frame(FrameType.JOB, job.id, job.attempts, job.handler, 0, job.input);
-                written = channel.trySend(frame);
+                written = channel.trySend(frame, now);
                 if (!written && mayWait && wasIdle) {
                     channel.send(frame); // nothing in flight, so no arena to wait for: only a new queue file
                     written = true;

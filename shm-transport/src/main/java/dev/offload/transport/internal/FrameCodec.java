@@ -19,7 +19,7 @@ import java.util.Arrays;
  *  8  int   flags
  * 12  long  job id
  * 20  int   attempt
- * 24  short handler length (bytes of UTF-8)
+ * 24  short handler length (bytes of UTF-8), or 0xFFFF: the handler of the frame before
  * 26  int   payload length
  * 30  handler bytes, then payload bytes
  * </pre>
@@ -33,6 +33,14 @@ import java.util.Arrays;
  */
 public final class FrameCodec {
     public static final int HEADER_BYTES = 30;
+    /**
+     * Handler length of a frame that names no handler but repeats that of the last frame before it
+     * in the same channel that named one. A pool sends one handler's jobs again and again, and a
+     * class name is often half a small job's frame; the shm transport writes it once a run of
+     * them (every byte of its queue lands on a fresh page of tmpfs, which costs a page fault and a
+     * zeroing per 4 KiB). The pipe transport always sends the name.
+     */
+    static final int REPEATED_HANDLER = 0xFFFF;
     static final short MAGIC = 0x0FF1;
     static final short ARENA_MAGIC = 0x0FF2;
     /** Bytes of the reference an arena frame carries instead of its payload. */
@@ -105,14 +113,20 @@ public final class FrameCodec {
 
     /** {@code bodyBytes}: what follows the handler name, the payload or an arena reference. */
     private static void writeHeader(Frame frame, byte[] handlerBytes, ByteBuffer buf, short magic, int bodyBytes) {
-        buf.putInt(AFTER_PREFIX + handlerBytes.length + bodyBytes)
+        writeHeader(frame, handlerBytes.length, handlerBytes.length, buf, magic, bodyBytes);
+    }
+
+    /** {@code handlerField}: the handler length as written, {@link #REPEATED_HANDLER} for none. */
+    private static void writeHeader(Frame frame, int handlerBytes, int handlerField, ByteBuffer buf, short magic,
+                                    int bodyBytes) {
+        buf.putInt(AFTER_PREFIX + handlerBytes + bodyBytes)
                 .putShort(magic)
                 .put(VERSION)
                 .put(frame.type().code())
                 .putInt(frame.flags())
                 .putLong(frame.jobId())
                 .putInt(frame.attempt())
-                .putShort((short) handlerBytes.length)
+                .putShort((short) handlerField)
                 .putInt(frame.payload().length);
     }
 
@@ -138,6 +152,15 @@ public final class FrameCodec {
     public static void encode(Frame frame, byte[] handlerBytes, ByteBuffer buf) {
         writeHeader(frame, handlerBytes, buf);
         buf.put(handlerBytes).put(frame.payload());
+    }
+
+    /**
+     * Encodes a frame whose handler is that of the last frame before it in the channel that named
+     * one, without the name ({@link #REPEATED_HANDLER}); a reader resolves it with {@link #readBody}.
+     */
+    public static void encodeRepeatingHandler(Frame frame, ByteBuffer buf) {
+        writeHeader(frame, 0, REPEATED_HANDLER, buf, MAGIC, frame.payload().length);
+        buf.put(frame.payload());
     }
 
     /** Writes a frame to a stream (header, handler, payload) without flushing. */
@@ -168,6 +191,10 @@ public final class FrameCodec {
             throw new CorruptFrameException(source + ": a " + h.type + " frame refers to a shared-memory arena,"
                     + " which a stream does not have");
         }
+        if (h.repeatsHandler()) {
+            throw new CorruptFrameException(source + ": a " + h.type + " frame repeats the handler of the frame"
+                    + " before it, which only a shared-memory queue does");
+        }
         byte[] handler = new byte[h.handlerLength];
         byte[] payload = h.payloadLength == 0 ? Frame.NO_PAYLOAD : new byte[h.payloadLength];
         int body = readFully(in, handler, 0, handler.length) + readFully(in, payload, 0, payload.length);
@@ -185,7 +212,7 @@ public final class FrameCodec {
             throw new CorruptFrameException(source + ": a " + h.type + " frame refers to a shared-memory arena,"
                     + " which this channel does not have");
         }
-        return readBody(h, buf, source);
+        return readBody(h, buf, null, source);
     }
 
     /**
@@ -215,18 +242,36 @@ public final class FrameCodec {
             throw new CorruptFrameException(source + ": arena " + h.type + " frame refers to " + length + " bytes at "
                     + offset + " but declares a payload of " + h.payloadLength);
         }
-        return new Header(h.type, h.flags, h.jobId, h.attempt, h.handlerLength, h.payloadLength, true,
+        if (h.repeatsHandler) {
+            throw new CorruptFrameException(source + ": arena " + h.type + " frame repeats the handler of the frame"
+                    + " before it, which only a frame in the queue itself may do");
+        }
+        return new Header(h.type, h.flags, h.jobId, h.attempt, h.handlerLength, false, h.payloadLength, true,
                 handlerName(handler), offset, end);
     }
 
-    /** The rest of an ordinary frame whose header {@link #readHeader} read from the same buffer. */
-    public static Frame readBody(Header h, ByteBuffer buf, String source) throws CorruptFrameException {
+    /**
+     * The rest of an ordinary frame whose header {@link #readHeader} read from the same buffer.
+     * {@code previousHandler}: the handler of the last frame before it in the channel that named one,
+     * which a frame that {@linkplain Header#repeatsHandler repeats} it gets; null when none did, and
+     * such a frame is then corrupt.
+     */
+    public static Frame readBody(Header h, ByteBuffer buf, String previousHandler, String source)
+            throws CorruptFrameException {
         if (buf.remaining() < h.handlerLength + h.payloadLength) {
             throw new CorruptFrameException(source + ": " + h.type + " frame declares "
                     + (h.handlerLength + h.payloadLength) + " body bytes but holds " + buf.remaining());
         }
-        byte[] handler = new byte[h.handlerLength];
         byte[] payload = h.payloadLength == 0 ? Frame.NO_PAYLOAD : new byte[h.payloadLength];
+        if (h.repeatsHandler) {
+            if (previousHandler == null) {
+                throw new CorruptFrameException(source + ": " + h.type + " frame " + h.jobId + " repeats the handler"
+                        + " of the frame before it, but no frame before it named one");
+            }
+            buf.get(payload);
+            return new Frame(h.type, h.jobId, h.attempt, previousHandler, h.flags, payload);
+        }
+        byte[] handler = new byte[h.handlerLength];
         buf.get(handler).get(payload);
         return h.toFrame(handler, payload);
     }
@@ -253,7 +298,9 @@ public final class FrameCodec {
         int flags = buf.getInt();
         long jobId = buf.getLong();
         int attempt = buf.getInt();
-        int handlerLength = Short.toUnsignedInt(buf.getShort());
+        int handlerField = Short.toUnsignedInt(buf.getShort());
+        boolean repeatsHandler = handlerField == REPEATED_HANDLER;
+        int handlerLength = repeatsHandler ? 0 : handlerField;
         int payloadLength = buf.getInt();
         if (handlerLength > ChannelOptions.MAX_HANDLER_BYTES) {
             throw new CorruptFrameException(source + ": " + type + " frame declares a handler name of "
@@ -269,7 +316,8 @@ public final class FrameCodec {
             throw new CorruptFrameException(source + ": " + type + " frame length prefix " + rest
                     + " does not match its header (" + (AFTER_PREFIX + handlerLength + body) + ")");
         }
-        return new Header(type, flags, jobId, attempt, handlerLength, payloadLength, inArena, null, 0, 0);
+        return new Header(type, flags, jobId, attempt, handlerLength, repeatsHandler, payloadLength, inArena, null,
+                0, 0);
     }
 
     private static int readFully(InputStream in, byte[] buf, int off, int len) throws IOException {
@@ -293,9 +341,11 @@ public final class FrameCodec {
      * A parsed, checked header. For an arena frame ({@code inArena}) the handler name and the
      * reference are read too: the payload is {@code payloadLength} bytes at {@code arenaOffset}, and
      * {@code arenaEnd} is what the reader hands back to the arena once it has copied them.
+     * {@code repeatsHandler}: the frame carries no handler name ({@code handlerLength} 0) but has
+     * that of the last frame before it in the channel that named one.
      */
-    public record Header(FrameType type, int flags, long jobId, int attempt, int handlerLength, int payloadLength,
-                         boolean inArena, String handler, int arenaOffset, long arenaEnd) {
+    public record Header(FrameType type, int flags, long jobId, int attempt, int handlerLength, boolean repeatsHandler,
+                         int payloadLength, boolean inArena, String handler, int arenaOffset, long arenaEnd) {
         Frame toFrame(byte[] handler, byte[] payload) {
             return new Frame(type, jobId, attempt, handlerName(handler), flags, payload);
         }

@@ -227,6 +227,19 @@ public abstract class ChannelContractTest {
 
     @Test
     @Timeout(30)
+    void aFrameRepeatingAHandlerNoFrameNamedShouldBeCorruptAndSaySo() throws Exception {
+        ByteBuffer buf = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + 3);
+        FrameCodec.encodeRepeatingHandler(new Frame(FrameType.JOB, 12, 1, "ignored", 0, new byte[] {1, 2, 3}), buf);
+        injectTowardWorker(buf.array());
+        assertThatThrownBy(() -> worker.receive())
+                .isInstanceOf(CorruptFrameException.class)
+                .hasMessageContaining(WORKER)
+                .hasMessageContaining("JOB frame")
+                .hasMessageContaining("repeats the handler");
+    }
+
+    @Test
+    @Timeout(30)
     void garbageShouldBeCorruptAndSaySo() throws Exception {
         byte[] garbage = "this is not a frame, just some text that ended up on the wire".getBytes(StandardCharsets.UTF_8);
         injectTowardWorker(garbage);

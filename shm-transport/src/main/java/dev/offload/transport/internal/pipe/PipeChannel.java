@@ -84,7 +84,7 @@ public final class PipeChannel implements Channel {
 
     /** Never: a pipe write blocks while the pipe is full. */
     @Override
-    public boolean trySend(Frame frame) {
+    public boolean trySend(Frame frame, long nowNanos) {
         return false;
     }
 

@@ -174,7 +174,7 @@ public final class PumpedPipeChannel implements Channel {
 
     /** Queues the frame for the writer thread; false only when the channel is closed. */
     @Override
-    public boolean trySend(Frame frame) throws IOException {
+    public boolean trySend(Frame frame, long nowNanos) throws IOException {
         FrameCodec.checkSendable(frame, options.maxFrameBytes());
         IOException failed = writeFailure;
         if (failed != null) {

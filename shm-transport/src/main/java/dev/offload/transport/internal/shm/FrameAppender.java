@@ -10,10 +10,12 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Writes frames into one direction's queue, one Chronicle document per frame, in the wire form of
- * {@link FrameCodec} (so a document is exactly the bytes the pipe transport would send).
+ * {@link FrameCodec}: the bytes the pipe transport would send, except that a frame for the handler
+ * of the last frame that named one {@linkplain FrameCodec#encodeRepeatingHandler leaves the name out}.
  *
  * <p>Not thread-safe: the owning channel calls {@link #append} and {@link #close} under its send
  * lock. Chronicle's own single-thread check is off because that lock, not a fixed thread, is what
@@ -28,6 +30,18 @@ final class FrameAppender implements AutoCloseable {
     private final ByteBuffer frameBuffer = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + ChannelOptions.MAX_HANDLER_BYTES
             + Math.max(PayloadArena.INLINE_MAX_BYTES, FrameCodec.ARENA_REF_BYTES));
     private boolean appended;
+    /**
+     * The handler name of the last frame written that named one: a frame for the same handler
+     * {@linkplain FrameCodec#encodeRepeatingHandler repeats} it instead (the tailer keeps its twin).
+     */
+    private byte[] lastHandler;
+    /**
+     * nanoTime before which the wall clock cannot have reached the end of the cycle of the last
+     * append, less {@link #ROLL_MARGIN_MILLIS}: until then {@link #wouldRoll} needs no clock of its own.
+     */
+    private long noRollBefore;
+    /** Covers nanoTime and the wall clock drifting apart within a cycle (NTP slews at most 0.5 ms a second). */
+    private static final long ROLL_MARGIN_MILLIS = 100;
 
     FrameAppender(Path queueDir) {
         this.queue = ShmQueues.open(queueDir);
@@ -47,8 +61,12 @@ final class FrameAppender implements AutoCloseable {
      */
     void append(Frame frame, byte[] handlerBytes) {
         frameBuffer.clear();
-        FrameCodec.encode(frame, handlerBytes, frameBuffer);
-        write();
+        if (handlerBytes.length > 0 && (handlerBytes == lastHandler || Arrays.equals(handlerBytes, lastHandler))) {
+            FrameCodec.encodeRepeatingHandler(frame, frameBuffer);
+        } else {
+            FrameCodec.encode(frame, handlerBytes, frameBuffer);
+        }
+        write(handlerBytes);
     }
 
     /**
@@ -58,11 +76,11 @@ final class FrameAppender implements AutoCloseable {
     void appendArenaReference(Frame frame, byte[] handlerBytes, int offset, long end) {
         frameBuffer.clear();
         FrameCodec.encodeArenaFrame(frame, handlerBytes, offset, end, frameBuffer);
-        write();
+        write(handlerBytes);
     }
 
-    /** One document: what {@link #frameBuffer} holds. */
-    private void write() {
+    /** One document: what {@link #frameBuffer} holds, for a frame of handler {@code handlerBytes}. */
+    private void write(byte[] handlerBytes) {
         DocumentContext dc = appender.writingDocument();
         try {
             Bytes<?> bytes = dc.wire().bytes();
@@ -74,15 +92,27 @@ final class FrameAppender implements AutoCloseable {
             dc.close();
         }
         appended = true;
+        if (handlerBytes.length > 0) {
+            lastHandler = handlerBytes; // only once written: a rolled-back frame named nothing to the reader
+        }
     }
 
     /**
      * True when the next append would start a new cycle file (the clock has passed the cycle of
      * the last append, or nothing was appended yet): creating and mapping a file costs the writer
-     * milliseconds, so {@link ShmChannel#trySend} leaves that to an ordinary send.
+     * milliseconds, so {@link ShmChannel#trySend} leaves that to an ordinary send. {@code nowNanos}:
+     * the sender's nanoTime; the wall clock is read only in the last {@link #ROLL_MARGIN_MILLIS} of a cycle.
      */
-    boolean wouldRoll() {
-        return !appended || appender.cycle() != queue.cycle();
+    boolean wouldRoll(long nowNanos) {
+        if (appended && nowNanos - noRollBefore < 0) {
+            return false;
+        }
+        if (!appended || appender.cycle() != queue.cycle()) {
+            return true;
+        }
+        long millisLeft = ShmQueues.cycleStartMillis(appender.cycle() + 1) - System.currentTimeMillis();
+        noRollBefore = nowNanos + (millisLeft - ROLL_MARGIN_MILLIS) * 1_000_000L;
+        return false;
     }
 
     @Override

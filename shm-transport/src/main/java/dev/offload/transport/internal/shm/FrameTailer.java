@@ -7,18 +7,10 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
@@ -30,14 +22,13 @@ import java.util.function.LongSupplier;
  * <p>Deleting: this tailer is the queue's only reader, and it moves to cycle {@code c + 1} only
  * after the writer has finished cycle {@code c} (written its end-of-cycle marker and started the
  * next file). So when the tailer's cycle changes, every older cycle file is done with on both
- * sides and is deleted. The writer may still have an old file mapped; on Linux unlinking a mapped
- * file is safe, and tmpfs frees the pages when the last mapping goes.
+ * sides and is deleted, by {@link FinishedCycles}' thread rather than this one. The writer may still
+ * have an old file mapped; on Linux unlinking a mapped file is safe, and tmpfs frees the pages when
+ * the last mapping goes.
  */
 final class FrameTailer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(FrameTailer.class);
     /** Frames up to this size are decoded through one reused buffer; bigger ones get their own. */
     private static final int RETAINED_BUFFER_BYTES = 64 * 1024;
-    private static final String CYCLE_FILE_SUFFIX = ".cq4";
 
     private final Path queueDir;
     private final SingleChronicleQueue queue;
@@ -49,6 +40,8 @@ final class FrameTailer implements AutoCloseable {
     private final LongConsumer releaseArena;
     private ByteBuffer scratch = ByteBuffer.allocate(1024);
     private int cycle = Integer.MIN_VALUE;
+    /** The handler of the last frame read that named one, for a frame that repeats it (null: none yet). */
+    private String lastHandler;
     /** Wall-clock milliseconds, as the queue's writer rolls by them. */
     private final LongSupplier clock;
 
@@ -86,7 +79,7 @@ final class FrameTailer implements AutoCloseable {
      * wall clock is in a later cycle than the tailer, or will be within {@link ShmQueues#CYCLE_EDGE_MILLIS}.
      * Moving is the one part of a poll that can wait: Chronicle maps the next file and, if its writer
      * has created it but not yet written its header, pauses (yields, then parks) until it has; and
-     * this tailer then deletes the finished files. A reader that must never block (an event loop)
+     * this tailer then has the finished files deleted. A reader that must never block (an event loop)
      * leaves such a poll to one that may. A few tens of nanoseconds: a clock read and a division.
      */
     boolean mayMoveToNextCycle() {
@@ -122,15 +115,19 @@ final class FrameTailer implements AutoCloseable {
         int read = bytes.read(buf.array(), 0, len);
         buf.limit(Math.max(read, 0));
         FrameCodec.Header header = FrameCodec.readHeader(buf, maxFrameBytes, source);
+        Frame frame;
         if (header.inArena()) {
-            Frame frame = header.toFrame(arena.copyOut(header.arenaOffset(), header.payloadLength(), source));
+            frame = header.toFrame(arena.copyOut(header.arenaOffset(), header.payloadLength(), source));
             releaseArena.accept(header.arenaEnd());
-            return frame;
+        } else {
+            frame = FrameCodec.readBody(header, buf, lastHandler, source);
+            if (buf.hasRemaining()) {
+                throw new CorruptFrameException(source + ": " + buf.remaining() + " stray bytes after a " + frame.type()
+                        + " frame in one document");
+            }
         }
-        Frame frame = FrameCodec.readBody(header, buf, source);
-        if (buf.hasRemaining()) {
-            throw new CorruptFrameException(source + ": " + buf.remaining() + " stray bytes after a " + frame.type()
-                    + " frame in one document");
+        if (!frame.handler().isEmpty()) {
+            lastHandler = frame.handler();
         }
         return frame;
     }
@@ -145,33 +142,11 @@ final class FrameTailer implements AutoCloseable {
         return scratch.clear();
     }
 
+    /** The cycle files before the tailer's current one are finished: they go, off this thread. */
     private void deleteFinishedCycles() {
         File current = tailer.currentFile();
-        if (current == null) {
-            return;
-        }
-        // Cycle file names are fixed-width timestamps, so name order is cycle order. The two newest
-        // files are always kept: the tailer's idea of its current file can run ahead of the cycle
-        // it reads (seen on JDK 25: "the current cycle seems to have been deleted from under the
-        // queue"), and a cycle deleted while the writer still appends to it would lose frames.
-        String currentName = current.getName();
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(queueDir, "*" + CYCLE_FILE_SUFFIX)) {
-            stream.forEach(files::add);
-        } catch (IOException e) {
-            LOG.debug("{}: could not list cycle files in {}", source, queueDir, e);
-            return;
-        }
-        files.sort(Comparator.comparing(f -> f.getFileName().toString()));
-        for (Path file : files.subList(0, Math.max(0, files.size() - 2))) {
-            if (file.getFileName().toString().compareTo(currentName) < 0) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException e) {
-                    // Not fatal: the pool deletes its whole directory on close.
-                    LOG.debug("{}: could not delete finished cycle file {}", source, file, e);
-                }
-            }
+        if (current != null) {
+            FinishedCycles.deleteBefore(queueDir, current.getName(), source);
         }
     }
 

@@ -234,13 +234,13 @@ public final class ShmChannel implements Channel {
      * Rings a sleeping peer itself, with one non-blocking write.
      */
     @Override
-    public boolean trySend(Frame frame) throws IOException {
+    public boolean trySend(Frame frame, long nowNanos) throws IOException {
         byte[] handler = FrameCodec.checkSendable(frame, options.maxFrameBytes());
         if (!sendLock.tryLock()) {
             return false;
         }
         try {
-            if (appender.wouldRoll() || !append(frame, handler)) {
+            if (appender.wouldRoll(nowNanos) || !append(frame, handler)) {
                 return false;
             }
             ringIfAsleep();

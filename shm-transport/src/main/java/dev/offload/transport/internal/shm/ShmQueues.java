@@ -77,6 +77,11 @@ final class ShmQueues {
         return (int) Math.floorDiv(millis - ROLL_CYCLE.defaultEpoch(), (long) ROLL_CYCLE.lengthInMillis());
     }
 
+    /** The first wall-clock millisecond of {@code cycle}: the inverse of {@link #cycleAt}. */
+    static long cycleStartMillis(int cycle) {
+        return (long) cycle * ROLL_CYCLE.lengthInMillis() + ROLL_CYCLE.defaultEpoch();
+    }
+
     static SingleChronicleQueue open(Path queueDir) {
         return SingleChronicleQueueBuilder.binary(queueDir)
                 .rollCycle(ROLL_CYCLE)

@@ -68,7 +68,7 @@ class FrameTailerCycleTest {
 
     /** The first millisecond of {@code cycle}, by {@link ShmQueues#cycleAt}'s own arithmetic. */
     private static long cycleStartMillis(int cycle) {
-        long t = (long) cycle * ShmQueues.ROLL_CYCLE.lengthInMillis() + ShmQueues.ROLL_CYCLE.defaultEpoch();
+        long t = ShmQueues.cycleStartMillis(cycle);
         assertThat(ShmQueues.cycleAt(t)).isEqualTo(cycle);
         assertThat(ShmQueues.cycleAt(t - 1)).isEqualTo(cycle - 1);
         return t;

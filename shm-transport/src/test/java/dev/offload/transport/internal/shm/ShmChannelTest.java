@@ -4,8 +4,10 @@ import dev.offload.transport.internal.ChannelContractTest;
 import dev.offload.transport.internal.ChannelException;
 import dev.offload.transport.internal.ChannelOptions;
 import dev.offload.transport.internal.Frame;
+import dev.offload.transport.internal.FrameCodec;
 import dev.offload.transport.internal.FrameType;
 import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Assumptions;
@@ -18,7 +20,9 @@ import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,6 +72,41 @@ class ShmChannelTest extends ChannelContractTest {
             pool.close();
         } finally {
             base.assertEmptyAndDelete();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aJobForTheHandlerOfTheJobBeforeItShouldLeaveTheNameOutOfTheQueue() throws Exception {
+        String a = "com.example.handlers.ResizeImage";
+        String b = "com.example.handlers.Thumbnail";
+        List<String> handlers = List.of(a, a, a, b, b, a, "");
+        byte[] input = "{\"w\":64}".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < handlers.size(); i++) {
+            FrameType type = handlers.get(i).isEmpty() ? FrameType.CANCEL : FrameType.JOB;
+            parent.send(new Frame(type, i, 1, handlers.get(i), 0, type == FrameType.JOB ? input : Frame.NO_PAYLOAD));
+        }
+        parent.send(new Frame(FrameType.JOB, 7, 1, a, 0, input)); // after a frame that named none
+
+        assertThat(receiveAll(worker, 8)).extracting(Frame::handler).containsExactly(a, a, a, b, b, a, "", a);
+        int named = FrameCodec.HEADER_BYTES + input.length;
+        assertThat(documentSizes(ShmQueues.queueDir(workerDir, Direction.P2W))).containsExactly(
+                named + a.length(), named, named, named + b.length(), named, named + a.length(),
+                FrameCodec.HEADER_BYTES, named);
+    }
+
+    private static List<Integer> documentSizes(Path queueDir) {
+        List<Integer> sizes = new ArrayList<>();
+        try (SingleChronicleQueue queue = ShmQueues.open(queueDir);
+             ExcerptTailer tailer = queue.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        return sizes;
+                    }
+                    sizes.add((int) dc.wire().bytes().readRemaining());
+                }
+            }
         }
     }
 
@@ -219,6 +258,7 @@ class ShmChannelTest extends ChannelContractTest {
         while (seen.size() < 3) {
             parent.send(Frame.control(FrameType.HEARTBEAT));
             assertThat(worker.receive().type()).isEqualTo(FrameType.HEARTBEAT);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !FinishedCycles.busy());
             List<String> files = cycleFiles(queueDir);
             assertThat(files).as("cycle files after a read").hasSizeLessThanOrEqualTo(2);
             seen.addAll(files);

@@ -10,11 +10,13 @@ import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Hunts lost wake-ups: a million frames ping-ponged between the two sides with random pauses, so
@@ -97,7 +99,8 @@ class ShmWakeUpStressTest {
                 assertThat(toParent.sleeps()).isPositive();
             }
             assertThat(toWorker.rings()).isLessThanOrEqualTo(toWorker.sleeps() + toWorker.wakeups());
-            // The readers deleted the cycle files they had finished.
+            // The readers had the cycle files they finished deleted.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !FinishedCycles.busy());
             assertThat(ShmChannelTest.cycleFiles(ShmQueues.queueDir(shm.workerDir, Direction.P2W))).hasSizeLessThanOrEqualTo(2);
             assertThat(ShmChannelTest.cycleFiles(ShmQueues.queueDir(shm.workerDir, Direction.W2P))).hasSizeLessThanOrEqualTo(2);
         }

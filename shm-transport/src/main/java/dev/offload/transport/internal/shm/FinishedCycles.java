@@ -22,12 +22,12 @@ import java.util.concurrent.TimeUnit;
  * it: tens of thousands at a busy pool's rate) took milliseconds there, on the pool's reader or a
  * worker's main thread. {@link #deleteBefore} only queues the request.
  *
- * <p>The rule, applied when the request is served: cycle file names are fixed-width timestamps, so
- * name order is cycle order; files named before the reader's current file are finished, except
- * that the two newest files are always kept (the tailer's idea of its current file can run ahead of
- * the cycle it reads: seen on JDK 25, "the current cycle seems to have been deleted from under the
- * queue"; and a cycle deleted while the writer still appends to it would lose frames). Serving a
- * request late is safe: files only ever get newer.
+ * <p>The rule: cycle file names are fixed-width timestamps, so name order is cycle order; files
+ * named before the reader's current file are finished, except that the newest of them is kept (the
+ * tailer's idea of its current file can run ahead of the cycle it reads: seen on JDK 25, "the
+ * current cycle seems to have been deleted from under the queue"; and a cycle deleted while the
+ * writer still appends to it would lose frames). Only files older than the request's current file
+ * are looked at, so newer files created before the request is served change nothing.
  *
  * <p>Thread-safe: {@link #deleteBefore} from any thread.
  */
@@ -36,7 +36,6 @@ final class FinishedCycles {
     static final String CYCLE_FILE_SUFFIX = ".cq4";
     /** How long the thread waits for more work before it ends (a queue rolls once a minute). */
     private static final long IDLE_MILLIS = 5_000;
-    private static final int KEEP_NEWEST = 2;
 
     private static final Object LOCK = new Object();
     private static final ArrayDeque<Request> REQUESTS = new ArrayDeque<>(); // under LOCK
@@ -105,7 +104,7 @@ final class FinishedCycles {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(request.queueDir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(CYCLE_FILE_SUFFIX)) {
+                if (name.endsWith(CYCLE_FILE_SUFFIX) && name.compareTo(request.currentName) < 0) {
                     names.add(name);
                 }
             }
@@ -116,14 +115,12 @@ final class FinishedCycles {
             return;
         }
         names.sort(null);
-        for (String name : names.subList(0, Math.max(0, names.size() - KEEP_NEWEST))) {
-            if (name.compareTo(request.currentName) < 0) {
-                try {
-                    Files.deleteIfExists(request.queueDir.resolve(name));
-                } catch (IOException e) {
-                    // Not fatal: the pool deletes its whole directory on close.
-                    LOG.debug("{}: could not delete finished cycle file {}", request.source, name, e);
-                }
+        for (String name : names.subList(0, Math.max(0, names.size() - 1))) { // the newest before the current stays
+            try {
+                Files.deleteIfExists(request.queueDir.resolve(name));
+            } catch (IOException e) {
+                // Not fatal: the pool deletes its whole directory on close.
+                LOG.debug("{}: could not delete finished cycle file {}", request.source, name, e);
             }
         }
     }

@@ -21,7 +21,7 @@ class FinishedCyclesTest {
     final TestShmBase.PerTest base = TestShmBase.perTest();
 
     @Test
-    void shouldDeleteTheFilesBeforeTheReadersCurrentOneButKeepTheTwoNewestAndThenEnd() throws IOException {
+    void shouldDeleteTheFilesBeforeTheReadersCurrentOneButTheNewestOfThemAndThenEnd() throws IOException {
         Path dir = base.path().resolve("q");
         Files.createDirectories(dir);
         for (String name : List.of("20261130-1200.cq4", "20261130-1201.cq4", "20261130-1202.cq4", "20261130-1203.cq4",
@@ -31,12 +31,13 @@ class FinishedCyclesTest {
 
         FinishedCycles.deleteBefore(dir, "20261130-1201.cq4", "test");
         await().atMost(Duration.ofSeconds(10)).until(() -> !FinishedCycles.busy());
-        assertThat(names(dir)).as("only what is older than the current file")
-                .containsExactly("20261130-1201.cq4", "20261130-1202.cq4", "20261130-1203.cq4", "metadata.cq4t", "notes.txt");
+        assertThat(names(dir)).as("the newest file before the current one stays, even with newer files after it")
+                .containsExactly("20261130-1200.cq4", "20261130-1201.cq4", "20261130-1202.cq4", "20261130-1203.cq4",
+                        "metadata.cq4t", "notes.txt");
 
         FinishedCycles.deleteBefore(dir, "20261130-1203.cq4", "test");
         await().atMost(Duration.ofSeconds(10)).until(() -> !FinishedCycles.busy());
-        assertThat(names(dir)).as("the two newest stay, even the one before the current file")
+        assertThat(names(dir)).as("what is older than that goes; nothing that is not a cycle file")
                 .containsExactly("20261130-1202.cq4", "20261130-1203.cq4", "metadata.cq4t", "notes.txt");
 
         FinishedCycles.deleteBefore(base.path().resolve("gone"), "20261130-1203.cq4", "test"); // a closed pool's directory

@@ -2,7 +2,8 @@
 # `offload serve` against its Node peer (docs/peers/node-serve.js), one after the other in the same
 # run, with wrk as in issue 12: -t1 -c16, POST /jobs/fib with {"n": 15} then {"n": 27}; then
 # GET /health while another wrk saturates /jobs/fib; then 50 slow clients (slow-clients.py).
-# Each server is measured cold first (the first wrk after it started), then again once warm.
+# Each server is measured cold first (the first wrk after it started), then again once warm, then
+# fib 15 once more after STEADY_SECONDS (default 30) more of fib 15.
 # Needs wrk, node, python3 and service/target/offload.jar.
 #
 #   docs/peers/compare.sh [seconds per run] [connections]        (defaults: 8, 16)
@@ -11,6 +12,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 seconds="${1:-8}"
 connections="${2:-16}"
+steady="${STEADY_SECONDS:-30}" # then fib 15 again after this much more load (a JVM's JIT takes 25-40 s to settle here); 0: skip
 node_port="${NODE_PORT:-18090}"
 offload_port="${OFFLOAD_PORT:-18091}"
 pid=""
@@ -49,6 +51,11 @@ measure() { # name url
     echo "=== $name: wrk -t1 -c$connections -d${seconds}s POST /jobs/fib {\"n\": $n} (load $(cut -d' ' -f1 /proc/loadavg))"
     jobs "$n" "$url"
   done
+  if [ "$steady" -gt 0 ]; then
+    FIB_N=15 wrk -t1 -c"$connections" -d"${steady}s" -s "$here/post-fib.lua" "$url/jobs/fib" >/dev/null
+    echo "=== $name: steady, after ${steady} s more of fib 15: wrk -t1 -c$connections -d${seconds}s POST /jobs/fib {\"n\": 15} (load $(cut -d' ' -f1 /proc/loadavg))"
+    jobs 15 "$url"
+  fi
   echo "=== $name: GET /health (wrk -t1 -c1) while wrk -c$connections saturates POST /jobs/fib {\"n\": 15}"
   jobs 15 "$url" > /tmp/offload-compare-load.txt &
   local load=$!

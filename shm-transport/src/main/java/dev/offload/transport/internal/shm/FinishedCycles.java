@@ -1,5 +1,6 @@
 package dev.offload.transport.internal.shm;
 
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class FinishedCycles {
     private static final Logger LOG = LoggerFactory.getLogger(FinishedCycles.class);
-    static final String CYCLE_FILE_SUFFIX = ".cq4";
     /** How long the thread waits for more work before it ends (a queue rolls once a minute). */
     private static final long IDLE_MILLIS = 5_000;
 
@@ -69,7 +69,7 @@ final class FinishedCycles {
     /** True while requests are queued or being served (for tests that wait for the files to go). */
     static boolean busy() {
         synchronized (LOCK) {
-            return cleaner != null && (!REQUESTS.isEmpty() || serving);
+            return !REQUESTS.isEmpty() || serving;
         }
     }
 
@@ -104,7 +104,7 @@ final class FinishedCycles {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(request.queueDir)) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(CYCLE_FILE_SUFFIX) && name.compareTo(request.currentName) < 0) {
+                if (name.endsWith(SingleChronicleQueue.SUFFIX) && name.compareTo(request.currentName) < 0) {
                     names.add(name);
                 }
             }

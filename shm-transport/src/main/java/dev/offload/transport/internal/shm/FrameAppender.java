@@ -61,7 +61,7 @@ final class FrameAppender implements AutoCloseable {
      */
     void append(Frame frame, byte[] handlerBytes) {
         frameBuffer.clear();
-        if (handlerBytes.length > 0 && (handlerBytes == lastHandler || Arrays.equals(handlerBytes, lastHandler))) {
+        if (handlerBytes.length > 0 && Arrays.equals(handlerBytes, lastHandler)) { // identity first, as Arrays.equals does
             FrameCodec.encodeRepeatingHandler(frame, frameBuffer);
         } else {
             FrameCodec.encode(frame, handlerBytes, frameBuffer);

@@ -329,13 +329,14 @@ final class PoolReader implements AutoCloseable {
         if (cause instanceof CorruptFrameException) {
             link.kill("broke its channel (" + cause.getMessage() + ")");
         }
+        long[] started = link.channel.lastJobStarted(); // which of them it ran last (shm), before anything closes
         Job[] held = link.takeAll();
         link.stopWatching();
         SelectionKey key = link.channel.wakeups() == null ? null : link.channel.wakeups().keyFor(selector);
         if (key != null) {
             key.cancel();
         }
-        pool.workerLost(link, held, cause);
+        pool.workerLost(link, held, WorkerLoss.runningIndex(held, started), cause);
     }
 
     /**

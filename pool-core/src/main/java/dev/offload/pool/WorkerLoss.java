@@ -13,9 +13,12 @@ import java.util.concurrent.TimeUnit;
  * What happens after a worker is gone, on a spawn thread (never on the reader role: it waits for
  * the exit code and the stderr tail). The job it was running costs one attempt: it runs again on
  * another worker, or fails with {@link WorkerCrashedException} once its attempts are used up. The
- * jobs queued behind it on that worker never started: they go back to the admission queue with
- * their attempt returned. Then the worker's files go and, unless the pool is closing, a replacement
- * is asked for.
+ * jobs queued behind it on that worker never started, and those ahead of it had run but their
+ * answers, held back to go out with later ones, died with the worker: all of them go back to the
+ * admission queue with their attempt returned. Which job was running is what the worker recorded
+ * last ({@link dev.offload.transport.internal.Channel#lastJobStarted}); without that record
+ * (pipes, which hold nothing back) it is the oldest the worker held. Then the worker's files go
+ * and, unless the pool is closing, a replacement is asked for.
  *
  * <p>One exception to the cost: a worker killed from outside (SIGKILL, SIGTERM: not by the pool)
  * before it had answered anything. A fresh JVM's first job, which loads the classes every job
@@ -34,14 +37,32 @@ final class WorkerLoss {
         this.pool = pool;
     }
 
-    /** Reader role: hands the loss over; {@code held} are the worker's jobs, oldest (running) first. */
-    void settle(WorkerLink link, Job[] held, IOException cause) {
+    /**
+     * Which of {@code held} (oldest first) the worker was running: the one matching
+     * {@code started} ({@code {jobId, attempt}}, the worker's record, or null), else the oldest.
+     */
+    static int runningIndex(Job[] held, long[] started) {
+        if (started != null) {
+            for (int i = 0; i < held.length; i++) {
+                if (held[i].id == started[0] && held[i].attempts == started[1]) {
+                    return i;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Reader role: hands the loss over; {@code held} are the worker's jobs, oldest first, and
+     * {@code held[running]} the one it was running.
+     */
+    void settle(WorkerLink link, Job[] held, int running, IOException cause) {
         synchronized (this) {
             pending++;
         }
         pool.spawner().execute(() -> {
             try {
-                run(link, held, cause);
+                run(link, held, running, cause);
             } catch (RuntimeException e) {
                 LOG.error("settling the loss of worker {} failed", link.id(), e);
             } finally {
@@ -74,7 +95,7 @@ final class WorkerLoss {
         }
     }
 
-    private void run(WorkerLink link, Job[] held, IOException cause) {
+    private void run(WorkerLink link, Job[] held, int running, IOException cause) {
         WorkerProcess worker = link.worker;
         int exit = exitCode(worker);
         List<String> tail = worker.stderrTail(500);
@@ -92,8 +113,8 @@ final class WorkerLoss {
             }
             if (pool.isClosing()) {
                 pool.completer().failWith(job, new OffloadException("the pool closed before " + job.describe() + " finished"), link);
-            } else if (i > 0) {
-                job.attempts--; // it waited behind the running job and never started
+            } else if (i != running) {
+                job.attempts--; // it waited behind the running job, or ran and its answer was held back: not its fault
                 pool.queue().requeue(job);
             } else if (freshAndKilled && job.unchargedLosses < job.maxAttempts) {
                 job.unchargedLosses++;

@@ -510,8 +510,8 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /** Reader role: a worker is gone; {@code held} are the jobs it had, oldest first. */
-    void workerLost(WorkerLink link, Job[] held, IOException cause) {
-        losses.settle(link, held, cause);
+    void workerLost(WorkerLink link, Job[] held, int running, IOException cause) {
+        losses.settle(link, held, running, cause);
     }
 
     void failWaiting(OffloadException failure) {

@@ -3,6 +3,7 @@ package dev.offload.pool;
 import dev.offload.pool.handlers.Progress;
 import dev.offload.pool.handlers.Sleep;
 import dev.offload.pool.handlers.Square;
+import dev.offload.pool.handlers.SquareOrHalt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -127,6 +128,98 @@ class FastPathTest {
             assertThat(link.mostHeld()).as("jobs in flight on the one worker at once").isGreaterThan(1);
             assertThat(link.credit()).isGreaterThan(1);
             assertThat(order).isSortedAccordingTo(Long::compare);
+        }
+    }
+
+    /**
+     * A worker with a long run of tiny jobs in hand answers them in groups, one shm document each
+     * ({@code JobRunner}); every job still gets its own answer, once and in order.
+     */
+    @Test
+    void aWorkerShouldAnswerARunOfTinyJobsInGroupsAndEveryJobOnceInOrder() {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
+            joinInTurn(pool);
+            List<Long> order = new CopyOnWriteArrayList<>();
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            JobOptions inReadingOrder = JobOptions.defaults().withExecutor(Runnable::run);
+            Semaphore permits = new Semaphore(256);
+            for (long i = 0; i < 20_000; i++) {
+                permits.acquireUninterruptibly();
+                long n = i;
+                futures.add(pool.submit(Square.class, n, inReadingOrder).whenComplete((v, e) -> {
+                    if (e == null && v == n * n) {
+                        order.add(n);
+                    }
+                    permits.release();
+                }));
+            }
+            futures.forEach(CompletableFuture::join);
+            assertThat(order).hasSize(20_000).isSortedAccordingTo(Long::compare);
+            long[] read = ((dev.offload.transport.internal.shm.ShmChannel) pool.links()[0].channel).inboundDocumentsAndFrames();
+            System.out.printf("20,000 tiny jobs, 256 in flight: %,d answer frames in %,d documents%n", read[1], read[0]);
+            assertThat(read[1]).as("frames read").isGreaterThan(20_000);
+            assertThat(read[0]).as("documents read").isLessThan(read[1] / 2);
+        }
+    }
+
+    /**
+     * A poison job in a run of tiny jobs of its own handler kills its worker while answers to the
+     * jobs before it are held back: those jobs ran, and are run again without costing an attempt;
+     * only the poison job is charged, and it fails once its attempts are used up.
+     */
+    @Test
+    void aPoisonJobAmongTinyJobsWhoseAnswersWereHeldShouldBeTheOnlyOneChargedForTheCrash() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).maxAttempts(2).build())) {
+            for (long i = 0; i < 200; i++) {
+                assertThat(pool.submit(SquareOrHalt.class, i).join()).isEqualTo(i * i);
+            }
+            Semaphore permits = new Semaphore(256);
+            List<CompletableFuture<Long>> futures = new ArrayList<>();
+            int poison = 1_500;
+            for (long i = 0; i < 3_000; i++) {
+                assertThat(permits.tryAcquire(60, TimeUnit.SECONDS)).as("a permit back within 60 s").isTrue();
+                CompletableFuture<Long> f = pool.submit(SquareOrHalt.class, i == poison ? -1L : i);
+                f.whenComplete((v, e) -> permits.release());
+                futures.add(f);
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                if (i == poison) {
+                    Throwable failure = catchThrowable(() -> futures.get(poison).get(60, TimeUnit.SECONDS));
+                    assertThat(failure).hasCauseInstanceOf(WorkerCrashedException.class);
+                    assertThat(failure.getCause()).hasMessageContaining("on attempt 2 of 2");
+                } else {
+                    assertThat(futures.get(i).get(60, TimeUnit.SECONDS)).as("job " + i).isEqualTo((long) i * i);
+                }
+            }
+            PoolStats stats = pool.stats();
+            System.out.printf("3,000 tiny jobs, one poison: %d crashes, %d failed, %d completed%n",
+                    stats.crashes(), stats.failed(), stats.completed());
+            assertThat(stats.crashes()).isEqualTo(2);
+            assertThat(stats.failed()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * The answer to a tiny job goes out at once when the job behind it is for another handler, even
+     * after a long run of tiny jobs: it must not wait for that job, which may be long.
+     */
+    @Test
+    void aTinyJobsAnswerShouldNotWaitForTheJobOfAnotherHandlerQueuedBehindIt() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
+            joinInTurn(pool);
+            assertThat(pool.links()[0].credit()).as("credit learned on tiny jobs").isGreaterThan(1);
+            for (int round = 0; round < 3; round++) {
+                List<CompletableFuture<Long>> tiny = new ArrayList<>();
+                for (long i = 0; i < 200; i++) {
+                    tiny.add(pool.submit(Square.class, i));
+                }
+                CompletableFuture<Long> slow = pool.submit(Sleep.class, 3_000L);
+                for (CompletableFuture<Long> f : tiny) {
+                    f.get(2, TimeUnit.SECONDS); // a held answer would wait the 3 s of the job behind it
+                }
+                assertThat(slow.isDone()).as("the 3 s job, still running").isFalse();
+                assertThat(slow.get(30, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(3_000L);
+            }
         }
     }
 

@@ -47,6 +47,47 @@ public interface Channel extends AutoCloseable {
     boolean trySend(Frame frame, long nowNanos) throws IOException;
 
     /**
+     * True when {@link #sendHeld} may really hold frames back (shm); false when it sends at once
+     * (pipe), and a sender need not look ahead to decide.
+     */
+    default boolean holdsFrames() {
+        return false;
+    }
+
+    /**
+     * Sends {@code frame}, but may hold it back until the next {@link #send} or {@link #flushHeld}, so
+     * that several frames go out together: for a sender that knows another frame follows within
+     * microseconds (a worker that has the next tiny job in hand). The peer sees nothing of it
+     * until then, so the sender must flush before it waits for anything. Held frames keep their
+     * order with every later frame, whichever thread sends it. By default, sends now.
+     */
+    default void sendHeld(Frame frame) throws IOException {
+        send(frame);
+    }
+
+    /** Sends what {@link #sendHeld} holds back, if anything (and wakes the peer for it). */
+    default void flushHeld() throws IOException {
+    }
+
+    /**
+     * Worker side: records that the worker's main thread starts this job now, where the parent can
+     * read it even after the worker's process is gone ({@link #lastJobStarted}). A worker that holds
+     * answers back ({@link #sendHeld}) dies with jobs done but unanswered ahead of the one it ran:
+     * only this tells them apart. By default, records nothing.
+     */
+    default void recordJobStart(long jobId, int attempt) {
+    }
+
+    /**
+     * Parent side: the job id and attempt the worker last {@linkplain #recordJobStart recorded}
+     * starting, as {@code {jobId, attempt}}; null when this transport records none. Readable after
+     * the worker died and after {@link #close}.
+     */
+    default long[] lastJobStarted() {
+        return null;
+    }
+
+    /**
      * Waits for the next frame. Throws {@link ChannelClosedException} when the peer has gone (clean
      * end of stream) or the channel was closed, {@link CorruptFrameException} when the bytes are not
      * a frame (after which the channel is unusable: there is no way to find the next frame boundary).

@@ -130,6 +130,60 @@ public abstract class ChannelContractTest {
 
     @Test
     @Timeout(30)
+    void framesSentHeldShouldArriveInOrderWithTheNextSendOrFlushWhateverTheirSize() throws Exception {
+        List<Frame> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sent.add(new Frame(FrameType.RESULT, i, 1, "", i, ("answer " + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        byte[] large = new byte[MAX_FRAME_BYTES / 2]; // over shm, a payload for the arena: never held
+        new Random(3).nextBytes(large);
+        sent.add(new Frame(FrameType.RESULT, 5, 1, "", 0, large));
+        sent.add(Frame.of(FrameType.PROGRESS, 6, 1, "sent".getBytes(StandardCharsets.UTF_8)));
+        sent.add(Frame.of(FrameType.RESULT, 7, 1, "flushed".getBytes(StandardCharsets.UTF_8)));
+        for (Frame frame : sent.subList(0, 6)) {
+            worker.sendHeld(frame);
+        }
+        worker.send(sent.get(6)); // sends what was held first
+        worker.sendHeld(sent.get(7));
+        worker.flushHeld();
+        worker.flushHeld(); // nothing left: a no-op
+        assertThat(receiveAll(parent, sent.size())).containsExactlyElementsOf(sent);
+        assertThat(parent.poll()).isNull();
+    }
+
+    @Test
+    @Timeout(30)
+    void framesSentHeldByOneThreadShouldKeepTheirOrderWithAnotherThreadsSends() throws Exception {
+        int held = 2_000;
+        Future<List<Frame>> received = inBackground(() -> receiveAll(parent, 2 * held));
+        Future<?> other = inBackground(() -> {
+            for (int i = 0; i < held; i++) {
+                worker.send(Frame.of(FrameType.HEARTBEAT, 1, i, Frame.NO_PAYLOAD));
+            }
+            return null;
+        });
+        for (int i = 0; i < held; i++) {
+            Frame frame = Frame.of(FrameType.RESULT, 2, i, Frame.NO_PAYLOAD);
+            if (i % 7 == 6) {
+                worker.send(frame);
+            } else {
+                worker.sendHeld(frame);
+            }
+        }
+        worker.flushHeld();
+        other.get();
+        int[] next = new int[3];
+        for (Frame frame : received.get()) {
+            int sender = (int) frame.jobId();
+            assertThat(frame.attempt()).as("next frame of sender " + sender).isEqualTo(next[sender]);
+            next[sender]++;
+        }
+        assertThat(next[1]).isEqualTo(held);
+        assertThat(next[2]).isEqualTo(held);
+    }
+
+    @Test
+    @Timeout(30)
     void shouldPassAPayloadOfExactlyMaxFrameBytes() throws Exception {
         byte[] payload = new byte[MAX_FRAME_BYTES];
         new Random(7).nextBytes(payload);

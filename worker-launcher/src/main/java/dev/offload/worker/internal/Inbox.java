@@ -17,6 +17,8 @@ final class Inbox {
     /** Jobs cancelled while they waited behind the running one: skipped when their turn comes. */
     private final Set<Long> cancelledAhead = new HashSet<>();
     private IOException failure;
+    /** Main thread only: see {@link #backlog}. */
+    private boolean backlog;
 
     /** A CANCEL for a job that has not started: the parent pipelines jobs, so it may be queued here. */
     synchronized void cancelAhead(long jobId) {
@@ -38,17 +40,52 @@ final class Inbox {
         }
     }
 
-    /** The next kept frame, else the next frame from the channel. */
+    /**
+     * The next kept frame, else the next frame from the channel; before it waits for one, it sends
+     * the answers the channel holds back ({@link Channel#flushHeld}).
+     */
     Frame next(Channel channel) throws IOException {
         synchronized (this) {
             Frame kept = pending.poll();
             if (kept != null) {
+                backlog = true;
                 return kept;
             }
             if (failure != null) {
                 throw failure;
             }
         }
+        Frame frame = channel.poll();
+        if (frame != null) {
+            backlog = true;
+            return frame;
+        }
+        backlog = false;
+        channel.flushHeld();
         return channel.receive();
+    }
+
+    /**
+     * True when the last frame {@link #next} returned was there already, without waiting: frames
+     * come faster than the worker takes them, and the next one may be there too. Main thread.
+     */
+    boolean backlog() {
+        return backlog;
+    }
+
+    /**
+     * The frame {@link #next} will return, if it has arrived (it is kept for {@link #next}), else
+     * null: never waits. Main thread, between jobs.
+     */
+    synchronized Frame lookAhead(Channel channel) throws IOException {
+        Frame kept = pending.peek();
+        if (kept != null || failure != null) {
+            return kept;
+        }
+        Frame frame = channel.poll();
+        if (frame != null) {
+            pending.add(frame);
+        }
+        return frame;
     }
 }

@@ -142,6 +142,18 @@ final class ControlBlock {
         return (long) LONG.getAcquire(buffer, ControlBlockDescriptor.arenaReleasedOffset(d));
     }
 
+    /** Worker's main thread: it starts this job now (release stores: nobody reads them before the worker dies). */
+    void recordJobStart(long jobId, int attempt) {
+        INT.setRelease(buffer, ControlBlockDescriptor.ATTEMPT_STARTED_OFFSET, attempt);
+        LONG.setRelease(buffer, ControlBlockDescriptor.JOB_STARTED_OFFSET, jobId);
+    }
+
+    /** The job id and attempt the worker recorded starting last; {0, 0} if none. */
+    long[] lastJobStarted() {
+        return new long[] {(long) LONG.getAcquire(buffer, ControlBlockDescriptor.JOB_STARTED_OFFSET),
+                (int) INT.getAcquire(buffer, ControlBlockDescriptor.ATTEMPT_STARTED_OFFSET)};
+    }
+
     DoorbellCounters counters(Direction d) {
         return new DoorbellCounters(
                 (long) LONG.getVolatile(buffer, ControlBlockDescriptor.sleepsOffset(d)),

@@ -18,6 +18,11 @@ package dev.offload.transport.internal.shm;
  *   +256  long  rings                  writer-owned: doorbell bytes written
  *   +384  long  arena released         reader-owned: the arena position up to which the reader has
  *                                      copied payloads out (the writer may reuse the space before it)
+ *
+ * then one line at 128 + 2 * 512:
+ *   +0    long  job id                 worker-owned: the job its main thread started last
+ *   +8    int   attempt                of that job (read by the parent once the worker is dead, to
+ *                                      tell the job it was running from those it had answered)
  * </pre>
  *
  * Each group sits on its own 128-byte line pair: the flag is the only field both processes write
@@ -26,7 +31,7 @@ package dev.offload.transport.internal.shm;
  */
 final class ControlBlockDescriptor {
     static final int MAGIC = 0x4F464C43; // "OFLC"
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     static final int LINE = 128;
     static final int MAGIC_OFFSET = 0;
@@ -36,8 +41,12 @@ final class ControlBlockDescriptor {
     private static final int DIRECTION_BASE = LINE;
     private static final int DIRECTION_STRIDE = 4 * LINE;
 
+    /** The worker's line: the job it started last. */
+    static final int JOB_STARTED_OFFSET = DIRECTION_BASE + Direction.values().length * DIRECTION_STRIDE;
+    static final int ATTEMPT_STARTED_OFFSET = JOB_STARTED_OFFSET + Long.BYTES;
+
     /** Bytes used; the file is one page. */
-    static final int LENGTH = DIRECTION_BASE + Direction.values().length * DIRECTION_STRIDE;
+    static final int LENGTH = JOB_STARTED_OFFSET + LINE;
     static final int FILE_SIZE = 4096;
 
     private ControlBlockDescriptor() {

@@ -17,6 +17,12 @@ import java.util.Arrays;
  * {@link FrameCodec}: the bytes the pipe transport would send, except that a frame for the handler
  * of the last frame that named one {@linkplain FrameCodec#encodeRepeatingHandler leaves the name out}.
  *
+ * <p>A sender that knows another frame follows within microseconds may {@linkplain #hold hold}
+ * frames back: they go out together, as one document, with the next {@link #append} or
+ * {@link #flushHeld} (a worker answering a run of tiny jobs: each document costs Chronicle's
+ * bookkeeping on both sides, well above the bytes of a small answer). Only ordinary frames are
+ * held; a frame whose payload is in the arena always has a document of its own.
+ *
  * <p>Not thread-safe: the owning channel calls {@link #append} and {@link #close} under its send
  * lock. Chronicle's own single-thread check is off because that lock, not a fixed thread, is what
  * serialises the appender. No garbage per frame: a frame is assembled in one reused buffer and
@@ -30,6 +36,12 @@ final class FrameAppender implements AutoCloseable {
     private final ByteBuffer frameBuffer = ByteBuffer.allocate(FrameCodec.HEADER_BYTES + ChannelOptions.MAX_HANDLER_BYTES
             + Math.max(PayloadArena.INLINE_MAX_BYTES, FrameCodec.ARENA_REF_BYTES));
     private boolean appended;
+    /** Frames {@linkplain #hold held back}, encoded back to back: one document once written. */
+    private final ByteBuffer held = ByteBuffer.allocate(ShmQueues.HELD_DOCUMENT_BYTES);
+    /** How many frames {@link #held} holds. */
+    private int heldFrames;
+    /** The handler name the last held frame that named one named, else null: {@link #lastHandler} once written. */
+    private byte[] heldLastHandler;
     /**
      * The handler name of the last frame written that named one: a frame for the same handler
      * {@linkplain FrameCodec#encodeRepeatingHandler repeats} it instead (the tailer keeps its twin).
@@ -42,6 +54,7 @@ final class FrameAppender implements AutoCloseable {
     private long noRollBefore;
     /** Covers nanoTime and the wall clock drifting apart within a cycle (NTP slews at most 0.5 ms a second). */
     private static final long ROLL_MARGIN_MILLIS = 100;
+    private static final byte[] NO_HANDLER = new byte[0];
 
     FrameAppender(Path queueDir) {
         this.queue = ShmQueues.open(queueDir);
@@ -60,13 +73,63 @@ final class FrameAppender implements AutoCloseable {
      * see the bytes.
      */
     void append(Frame frame, byte[] handlerBytes) {
+        if (heldFrames > 0) {
+            if (hold(frame, handlerBytes)) {
+                flushHeld(); // one document for what was held and this frame
+                return;
+            }
+            flushHeld();
+        }
+        encode(frame, handlerBytes, lastHandler);
+        write(frameBuffer, handlerBytes);
+    }
+
+    /**
+     * Holds an ordinary frame back, to be written with the next {@link #append} or
+     * {@link #flushHeld}: nothing reaches the reader until then. False, with nothing held, when
+     * it would not fit beside what is held already: append it instead.
+     */
+    boolean hold(Frame frame, byte[] handlerBytes) {
+        encode(frame, handlerBytes, heldFrames > 0 && heldLastHandler != null ? heldLastHandler : lastHandler);
+        if (frameBuffer.position() > held.remaining()) {
+            return false;
+        }
+        held.put(frameBuffer.array(), 0, frameBuffer.position());
+        heldFrames++;
+        if (handlerBytes.length > 0) {
+            heldLastHandler = handlerBytes;
+        }
+        return true;
+    }
+
+    /** Writes the held frames as one document; false when none were held. */
+    boolean flushHeld() {
+        if (heldFrames == 0) {
+            return false;
+        }
+        byte[] named = heldLastHandler;
+        try {
+            write(held, named == null ? NO_HANDLER : named);
+        } finally {
+            held.clear(); // written, or rolled back with the channel failing: either way they are gone from here
+            heldFrames = 0;
+            heldLastHandler = null;
+        }
+        return true;
+    }
+
+    int heldFrames() {
+        return heldFrames;
+    }
+
+    /** Encodes {@code frame} into {@link #frameBuffer}, leaving its handler out if it repeats {@code previous}. */
+    private void encode(Frame frame, byte[] handlerBytes, byte[] previous) {
         frameBuffer.clear();
-        if (handlerBytes.length > 0 && Arrays.equals(handlerBytes, lastHandler)) { // identity first, as Arrays.equals does
+        if (handlerBytes.length > 0 && Arrays.equals(handlerBytes, previous)) { // identity first, as Arrays.equals does
             FrameCodec.encodeRepeatingHandler(frame, frameBuffer);
         } else {
             FrameCodec.encode(frame, handlerBytes, frameBuffer);
         }
-        write(handlerBytes);
     }
 
     /**
@@ -74,17 +137,21 @@ final class FrameAppender implements AutoCloseable {
      * reader releases the arena up to {@code end} once it has copied it out.
      */
     void appendArenaReference(Frame frame, byte[] handlerBytes, int offset, long end) {
+        flushHeld(); // first, and apart: an arena frame is alone in its document
         frameBuffer.clear();
         FrameCodec.encodeArenaFrame(frame, handlerBytes, offset, end, frameBuffer);
-        write(handlerBytes);
+        write(frameBuffer, handlerBytes);
     }
 
-    /** One document: what {@link #frameBuffer} holds, for a frame of handler {@code handlerBytes}. */
-    private void write(byte[] handlerBytes) {
+    /**
+     * One document: what {@code frames} holds up to its position; {@code handlerBytes}, the handler
+     * the last of them named (empty if none did).
+     */
+    private void write(ByteBuffer frames, byte[] handlerBytes) {
         DocumentContext dc = appender.writingDocument();
         try {
             Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(frameBuffer.array(), 0, frameBuffer.position());
+            bytes.write(frames.array(), 0, frames.position());
         } catch (RuntimeException e) {
             dc.rollbackOnClose();
             throw e;

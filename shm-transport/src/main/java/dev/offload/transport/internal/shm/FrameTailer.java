@@ -39,6 +39,10 @@ final class FrameTailer implements AutoCloseable {
     private final PayloadArena arena;
     private final LongConsumer releaseArena;
     private ByteBuffer scratch = ByteBuffer.allocate(1024);
+    /** The frames of the last document read that no poll has returned yet, from its position; null when none. */
+    private ByteBuffer rest;
+    private long documents;
+    private long frames;
     private int cycle = Integer.MIN_VALUE;
     /** The handler of the last frame read that named one, for a frame that repeats it (null: none yet). */
     private String lastHandler;
@@ -88,22 +92,42 @@ final class FrameTailer implements AutoCloseable {
 
     /** The next frame, or null when the writer has not published one yet. Never blocks. */
     Frame poll() throws CorruptFrameException {
-        Frame frame;
+        if (rest != null) {
+            return next(rest);
+        }
+        ByteBuffer buf;
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
                 return null;
             }
-            frame = decode(dc.wire().bytes());
+            buf = copyOut(dc.wire().bytes());
         }
+        documents++;
         int now = tailer.cycle();
         if (now != cycle) {
             cycle = now;
             deleteFinishedCycles();
         }
-        return frame;
+        return next(buf);
     }
 
-    private Frame decode(Bytes<?> bytes) throws CorruptFrameException {
+    /** Documents read so far. */
+    long documents() {
+        return documents;
+    }
+
+    /** Frames read so far: more than {@link #documents} when the writer held frames back and wrote them together. */
+    long frames() {
+        return frames;
+    }
+
+    /** True when frames of a document already read wait for the next {@link #poll}s. */
+    boolean holdsFrames() {
+        return rest != null;
+    }
+
+    /** The document's bytes, in a buffer of ours (Chronicle's are only valid inside the read). */
+    private ByteBuffer copyOut(Bytes<?> bytes) throws CorruptFrameException {
         long length = bytes.readRemaining();
         if (length > maxDocumentBytes) {
             // Checked before allocating: a hostile or corrupt document must not size our buffers.
@@ -114,6 +138,18 @@ final class FrameTailer implements AutoCloseable {
         ByteBuffer buf = buffer(len);
         int read = bytes.read(buf.array(), 0, len);
         buf.limit(Math.max(read, 0));
+        return buf;
+    }
+
+    /**
+     * The frame at {@code buf}'s position; the rest of the document, if any, is kept for the next
+     * poll (a writer may put frames it held back into one document, {@link FrameAppender#hold}).
+     * A frame whose payload is in the arena fills its document alone ({@link FrameCodec#readHeader}
+     * checks it).
+     */
+    private Frame next(ByteBuffer buf) throws CorruptFrameException {
+        frames++;
+        rest = null; // a corrupt frame ends the channel: nothing after it is read
         FrameCodec.Header header = FrameCodec.readHeader(buf, maxFrameBytes, source);
         Frame frame;
         if (header.inArena()) {
@@ -122,8 +158,7 @@ final class FrameTailer implements AutoCloseable {
         } else {
             frame = FrameCodec.readBody(header, buf, lastHandler, source);
             if (buf.hasRemaining()) {
-                throw new CorruptFrameException(source + ": " + buf.remaining() + " stray bytes after a " + frame.type()
-                        + " frame in one document");
+                rest = buf;
             }
         }
         if (!frame.handler().isEmpty()) {

@@ -67,6 +67,12 @@ public final class ShmChannel implements Channel {
     /** Set once a {@link #prepare} succeeded in this JVM: Chronicle Queue is loaded and warm here. */
     private static volatile boolean preparedInThisJvm;
     private final ReentrantLock sendLock = new ReentrantLock();
+    /**
+     * Set under the send lock when a frame was held back, cleared by {@link #flushHeld}: lets a
+     * flush with nothing held skip the lock. A send that writes held frames along with its own
+     * leaves it set; the next flush then finds nothing and clears it.
+     */
+    private volatile boolean holding;
     private final ReentrantLock readLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Reader-owned: how long {@link #receive} spins, learned from its recent waits. */
@@ -250,6 +256,78 @@ public final class ShmChannel implements Channel {
         }
     }
 
+    @Override
+    public void recordJobStart(long jobId, int attempt) {
+        control.recordJobStart(jobId, attempt);
+    }
+
+    /** The control block is never unmapped by hand, so this reads it safely after close too. */
+    @Override
+    public long[] lastJobStarted() {
+        return control.lastJobStarted();
+    }
+
+    @Override
+    public boolean holdsFrames() {
+        return true;
+    }
+
+    /**
+     * Holds small frames back in the appender ({@link FrameAppender#hold}); when a page of them
+     * is held, they go out and this one is held next. A frame for the arena goes now, after them.
+     */
+    @Override
+    public void sendHeld(Frame frame) throws IOException {
+        byte[] handler = FrameCodec.checkSendable(frame, options.maxFrameBytes());
+        if (frame.payload().length > PayloadArena.INLINE_MAX_BYTES) {
+            send(frame);
+            return;
+        }
+        sendLock.lock();
+        try {
+            ensureOpen();
+            boolean full = !appender.hold(frame, handler);
+            if (full) {
+                appender.flushHeld();
+                if (!appender.hold(frame, handler)) {
+                    throw new IllegalStateException("a frame of " + frame.payload().length + " payload bytes does not fit"
+                            + " an empty held document");
+                }
+            }
+            holding = true;
+            if (full) {
+                ringIfAsleep();
+            }
+        } catch (RuntimeException e) {
+            throw new ChannelException(name + ": could not hold a " + frame.type() + " frame for the shm queue", e);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    @Override
+    public void flushHeld() throws IOException {
+        if (!holding) {
+            return; // nothing held since the last write: no lock to take
+        }
+        sendLock.lock();
+        try {
+            ensureOpen();
+            boolean wrote;
+            try {
+                wrote = appender.flushHeld();
+            } catch (RuntimeException e) {
+                throw new ChannelException(name + ": could not append held frames to the shm queue", e);
+            }
+            holding = false;
+            if (wrote) {
+                ringIfAsleep();
+            }
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     /** Under the send lock: false when the payload belongs in the arena and the arena is full. */
     private boolean append(Frame frame, byte[] handler) throws IOException {
         ensureOpen();
@@ -257,6 +335,9 @@ public final class ShmChannel implements Channel {
             if (frame.payload().length <= PayloadArena.INLINE_MAX_BYTES) {
                 appender.append(frame, handler);
                 return true;
+            }
+            if (appender.flushHeld()) {
+                ringIfAsleep(); // before this frame, which may have to wait for room in the arena
             }
             int offset = outArena.place(frame.payload(), control.arenaReleased(outbound));
             if (offset < 0) {
@@ -356,13 +437,13 @@ public final class ShmChannel implements Channel {
     /**
      * True when the next poll might have to wait a moment: the inbound queue may be moving to its
      * next cycle file, once a minute ({@link FrameTailer#mayMoveToNextCycle}). False when a frame
-     * is already held back for the next poll.
+     * is already held back for the next poll, or waits in a document already read.
      */
     @Override
     public boolean readMayWait() {
         readLock.lock();
         try {
-            return lookahead == null && !closed.get() && tailer.mayMoveToNextCycle();
+            return lookahead == null && !closed.get() && !tailer.holdsFrames() && tailer.mayMoveToNextCycle();
         } finally {
             readLock.unlock();
         }
@@ -415,6 +496,19 @@ public final class ShmChannel implements Channel {
     @Override
     public String kind() {
         return "shm";
+    }
+
+    /**
+     * Queue documents and frames this side has read so far, as {@code {documents, frames}} (for
+     * tests and tuning): frames the peer {@linkplain #sendHeld held back} share a document.
+     */
+    public long[] inboundDocumentsAndFrames() {
+        readLock.lock();
+        try {
+            return new long[] {tailer.documents(), tailer.frames()};
+        } finally {
+            readLock.unlock();
+        }
     }
 
     /** Slow-path counts of the direction this side reads. */

@@ -55,12 +55,19 @@ final class ShmQueues {
     }
 
     /**
+     * The most bytes of frames written together as one document ({@link FrameAppender#hold}): a
+     * page, room for a hundred small answers.
+     */
+    static final int HELD_DOCUMENT_BYTES = 4096;
+
+    /**
      * Bytes of the largest document: payloads over {@link PayloadArena#INLINE_MAX_BYTES} travel in
-     * the arena, so a document holds a header, a handler name and a small payload or a reference.
+     * the arena, so a document holds a header, a handler name and a small payload or a reference;
+     * or frames held back and written together, {@link #HELD_DOCUMENT_BYTES} at most.
      */
     static long maxDocumentBytes() {
-        return FrameCodec.HEADER_BYTES + ChannelOptions.MAX_HANDLER_BYTES
-                + Math.max(PayloadArena.INLINE_MAX_BYTES, FrameCodec.ARENA_REF_BYTES);
+        return Math.max(HELD_DOCUMENT_BYTES, FrameCodec.HEADER_BYTES + ChannelOptions.MAX_HANDLER_BYTES
+                + Math.max(PayloadArena.INLINE_MAX_BYTES, FrameCodec.ARENA_REF_BYTES));
     }
 
     /**

@@ -95,6 +95,71 @@ class ShmChannelTest extends ChannelContractTest {
                 FrameCodec.HEADER_BYTES, named);
     }
 
+    @Test
+    @Timeout(30)
+    void framesSentHeldShouldReachTheQueueTogetherAsOneDocumentAndRingASleepingReaderOnce() throws Exception {
+        try (Selector selector = Selector.open()) {
+            parent.wakeups().register(selector, SelectionKey.OP_READ);
+            assertThat(parent.prepareSleep()).isTrue(); // the pool's reader, asleep on the doorbells
+            List<Frame> answers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Frame answer = new Frame(FrameType.RESULT, i, 1, "", 1, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+                answers.add(answer);
+                worker.sendHeld(answer);
+            }
+            Path answerQueue = ShmQueues.queueDir(workerDir, Direction.W2P);
+            assertThat(documentSizes(answerQueue)).as("nothing written while held").isEmpty();
+            assertThat(selector.selectNow()).as("nobody woken while held").isZero();
+
+            worker.flushHeld();
+            assertThat(selector.select(10_000)).isEqualTo(1);
+            assertThat(parent.drainWakeups()).as("peer gone").isFalse();
+            assertThat(parent.poll()).isEqualTo(answers.get(0));
+            assertThat(parent.readMayWait()).as("a frame of a document already read waits").isFalse();
+            assertThat(parent.poll()).isEqualTo(answers.get(1));
+            assertThat(parent.poll()).isEqualTo(answers.get(2));
+            assertThat(parent.poll()).isNull();
+            assertThat(shmParent().inboundCounters().rings()).isEqualTo(1);
+            int bytes = 0;
+            for (Frame answer : answers) {
+                bytes += FrameCodec.HEADER_BYTES + answer.payload().length;
+            }
+            assertThat(documentSizes(answerQueue)).containsExactly(bytes);
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void framesSentHeldShouldGoOutOnADocumentOfTheirOwnOnceAPageIsFull() throws Exception {
+        byte[] payload = new byte[200];
+        int frameBytes = FrameCodec.HEADER_BYTES + payload.length;
+        int perDocument = ShmQueues.HELD_DOCUMENT_BYTES / frameBytes;
+        int count = 2 * perDocument + 1;
+        for (int i = 0; i < count; i++) {
+            worker.sendHeld(new Frame(FrameType.RESULT, i, 1, "", 0, payload));
+        }
+        worker.flushHeld();
+        assertThat(receiveAll(parent, count)).extracting(Frame::jobId)
+                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, count).boxed().toList());
+        assertThat(documentSizes(ShmQueues.queueDir(workerDir, Direction.W2P)))
+                .containsExactly(perDocument * frameBytes, perDocument * frameBytes, frameBytes);
+    }
+
+    @Test
+    @Timeout(30)
+    void garbageAfterAGoodFrameInOneDocumentShouldBeCorruptOnceThatFrameIsRead() throws Exception {
+        Frame good = new Frame(FrameType.JOB, 1, 1, "com.example.Handler", 0, new byte[] {1, 2});
+        byte[] frame = encode(good);
+        byte[] garbage = "and then some text".getBytes(StandardCharsets.UTF_8);
+        byte[] raw = java.util.Arrays.copyOf(frame, frame.length + garbage.length);
+        System.arraycopy(garbage, 0, raw, frame.length, garbage.length);
+        injectTowardWorker(raw);
+        assertThat(worker.receive()).isEqualTo(good);
+        assertThatThrownBy(() -> worker.receive())
+                .isInstanceOf(dev.offload.transport.internal.CorruptFrameException.class)
+                .hasMessageContaining(WORKER);
+    }
+
     private static List<Integer> documentSizes(Path queueDir) {
         List<Integer> sizes = new ArrayList<>();
         try (SingleChronicleQueue queue = ShmQueues.open(queueDir);

@@ -55,12 +55,15 @@ final class Inbox {
                 throw failure;
             }
         }
+        backlog = false;
+        if (!channel.holdsFrames()) {
+            return channel.receive(); // nothing held to send first, nothing gained by a look (a pipe's costs a system call)
+        }
         Frame frame = channel.poll();
         if (frame != null) {
             backlog = true;
             return frame;
         }
-        backlog = false;
         channel.flushHeld();
         return channel.receive();
     }

@@ -285,7 +285,7 @@ final class PoolReader implements AutoCloseable {
                 }
                 Job job = link.answered(runNanos, now);
                 boolean kept;
-                role.enterCallback(me);
+                role.enterCallback(me, now); // the frame was read microseconds ago: its time will do
                 try {
                     if (frame.type() == FrameType.RESULT) {
                         pool.completer().succeed(job, frame.payload(), link, runNanos, callerLeads, now);

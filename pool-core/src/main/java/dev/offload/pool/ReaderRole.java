@@ -70,7 +70,12 @@ final class ReaderRole {
     }
 
     void enterCallback(Holder me) {
-        me.callback.callbackSince = System.nanoTime();
+        enterCallback(me, System.nanoTime());
+    }
+
+    /** As {@link #enterCallback(Holder)}, for a holder that read the clock a moment ago ({@code now}, a nanoTime). */
+    void enterCallback(Holder me, long now) {
+        me.callback.callbackSince = now;
         if (!state.compareAndSet(me, me.callback)) {
             throw new IllegalStateException(me.thread.getName() + " entered a callback without holding the reader role");
         }

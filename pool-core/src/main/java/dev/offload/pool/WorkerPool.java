@@ -509,7 +509,7 @@ public final class WorkerPool implements AutoCloseable {
         });
     }
 
-    /** Reader role: a worker is gone; {@code held} are the jobs it had, oldest first. */
+    /** Reader role: a worker is gone; {@code held} are the jobs it had, oldest first, {@code held[running]} the one it ran. */
     void workerLost(WorkerLink link, Job[] held, int running, IOException cause) {
         losses.settle(link, held, running, cause);
     }

@@ -110,9 +110,10 @@ final class JobRunner {
             streakHandler = job.handler();
             streak = 1;
         }
+        // A job the worker waited for (no backlog): the next one is not there either, and a look costs a poll.
         if (!channel.holdsFrames() || streak < HOLD_STREAK || !inbox.backlog() || held >= HOLD_MAX_ANSWERS - 1
                 || (held > 0 && end - heldSince > HOLD_MAX_NANOS)) {
-            return false; // (a job the worker waited for: the next is not there either, and looking costs a poll)
+            return false;
         }
         Frame next = inbox.lookAhead(channel);
         return next != null && next.type() == FrameType.JOB && next.handler().equals(job.handler());

@@ -118,10 +118,6 @@ final class FrameAppender implements AutoCloseable {
         return true;
     }
 
-    int heldFrames() {
-        return heldFrames;
-    }
-
     /** Encodes {@code frame} into {@link #frameBuffer}, leaving its handler out if it repeats {@code previous}. */
     private void encode(Frame frame, byte[] handlerBytes, byte[] previous) {
         frameBuffer.clear();

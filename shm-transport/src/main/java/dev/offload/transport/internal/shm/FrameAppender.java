@@ -38,8 +38,8 @@ final class FrameAppender implements AutoCloseable {
     private boolean appended;
     /** Frames {@linkplain #hold held back}, encoded back to back: one document once written. */
     private final ByteBuffer held = ByteBuffer.allocate(ShmQueues.HELD_DOCUMENT_BYTES);
-    /** How many frames {@link #held} holds. */
-    private int heldFrames;
+    /** How many frames {@link #held} holds; written under the send lock, read by {@link #holdsFrames} without it. */
+    private volatile int heldFrames;
     /** The handler name the last held frame that named one named, else null: {@link #lastHandler} once written. */
     private byte[] heldLastHandler;
     /**
@@ -74,11 +74,9 @@ final class FrameAppender implements AutoCloseable {
      */
     void append(Frame frame, byte[] handlerBytes) {
         if (heldFrames > 0) {
-            if (hold(frame, handlerBytes)) {
-                flushHeld(); // one document for what was held and this frame
-                return;
-            }
-            flushHeld();
+            hold(frame, handlerBytes);
+            flushHeld(); // with what was held: one document, or two if it did not fit beside them
+            return;
         }
         encode(frame, handlerBytes, lastHandler);
         write(frameBuffer, handlerBytes);
@@ -86,20 +84,31 @@ final class FrameAppender implements AutoCloseable {
 
     /**
      * Holds an ordinary frame back, to be written with the next {@link #append} or
-     * {@link #flushHeld}: nothing reaches the reader until then. False, with nothing held, when
-     * it would not fit beside what is held already: append it instead.
+     * {@link #flushHeld}: nothing reaches the reader until then. When it does not fit beside what
+     * is held already (a page, {@link ShmQueues#HELD_DOCUMENT_BYTES}), those go out first, as one
+     * document, and this frame is held alone. True when a document was written.
      */
     boolean hold(Frame frame, byte[] handlerBytes) {
         encode(frame, handlerBytes, heldFrames > 0 && heldLastHandler != null ? heldLastHandler : lastHandler);
+        boolean wrote = false;
         if (frameBuffer.position() > held.remaining()) {
-            return false;
+            wrote = flushHeld();
+            encode(frame, handlerBytes, lastHandler); // the frame before it is now the last one written
         }
-        held.put(frameBuffer.array(), 0, frameBuffer.position());
+        held.put(frameBuffer.array(), 0, frameBuffer.position()); // fits: any frame is smaller than a page
         heldFrames++;
         if (handlerBytes.length > 0) {
             heldLastHandler = handlerBytes;
         }
-        return true;
+        return wrote;
+    }
+
+    /**
+     * True when frames are held back. Without the send lock too, as a hint: a thread that held
+     * frames sees its own count, and another thread's send only ever empties it.
+     */
+    boolean holdsFrames() {
+        return heldFrames > 0;
     }
 
     /** Writes the held frames as one document; false when none were held. */

@@ -67,12 +67,6 @@ public final class ShmChannel implements Channel {
     /** Set once a {@link #prepare} succeeded in this JVM: Chronicle Queue is loaded and warm here. */
     private static volatile boolean preparedInThisJvm;
     private final ReentrantLock sendLock = new ReentrantLock();
-    /**
-     * Set under the send lock when a frame was held back, cleared by {@link #flushHeld}: lets a
-     * flush with nothing held skip the lock. A send that writes held frames along with its own
-     * leaves it set; the next flush then finds nothing and clears it.
-     */
-    private volatile boolean holding;
     private final ReentrantLock readLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Reader-owned: how long {@link #receive} spins, learned from its recent waits. */
@@ -273,8 +267,8 @@ public final class ShmChannel implements Channel {
     }
 
     /**
-     * Holds small frames back in the appender ({@link FrameAppender#hold}); when a page of them
-     * is held, they go out and this one is held next. A frame for the arena goes now, after them.
+     * Holds small frames back in the appender ({@link FrameAppender#hold}), which writes them out
+     * when a page of them is held. A frame for the arena goes now, after them.
      */
     @Override
     public void sendHeld(Frame frame) throws IOException {
@@ -286,20 +280,15 @@ public final class ShmChannel implements Channel {
         sendLock.lock();
         try {
             ensureOpen();
-            boolean full = !appender.hold(frame, handler);
-            if (full) {
-                appender.flushHeld();
-                if (!appender.hold(frame, handler)) {
-                    throw new IllegalStateException("a frame of " + frame.payload().length + " payload bytes does not fit"
-                            + " an empty held document");
-                }
+            boolean wrote;
+            try {
+                wrote = appender.hold(frame, handler);
+            } catch (RuntimeException e) {
+                throw new ChannelException(name + ": could not hold a " + frame.type() + " frame for the shm queue", e);
             }
-            holding = true;
-            if (full) {
+            if (wrote) {
                 ringIfAsleep();
             }
-        } catch (RuntimeException e) {
-            throw new ChannelException(name + ": could not hold a " + frame.type() + " frame for the shm queue", e);
         } finally {
             sendLock.unlock();
         }
@@ -307,8 +296,8 @@ public final class ShmChannel implements Channel {
 
     @Override
     public void flushHeld() throws IOException {
-        if (!holding) {
-            return; // nothing held since the last write: no lock to take
+        if (!appender.holdsFrames()) {
+            return; // nothing held: no lock to take
         }
         sendLock.lock();
         try {
@@ -319,7 +308,6 @@ public final class ShmChannel implements Channel {
             } catch (RuntimeException e) {
                 throw new ChannelException(name + ": could not append held frames to the shm queue", e);
             }
-            holding = false;
             if (wrote) {
                 ringIfAsleep();
             }

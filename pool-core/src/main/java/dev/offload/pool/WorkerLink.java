@@ -131,12 +131,15 @@ final class WorkerLink {
      * Sends {@code job} to this worker if it has credit and the send needs no waiting; false
      * otherwise, with nothing changed. {@code mayWait}: the caller is a pool thread that may wait a
      * moment (for the queue's next file); a caller's {@code submit()} passes false. Never blocks
-     * when false. {@code now}: the nanoTime of this send.
+     * when false. {@code readBefore}: a nanoTime the caller read a moment ago, for this send's time. A
+     * holder that reuses the time it read an answer at may pass one from before the job was
+     * submitted (another thread submitted it meanwhile): the job's submit time is then the send's.
      */
-    boolean tryDispatch(Job job, boolean mayWait, int maxJobs, Counters counters, long now) throws IOException {
+    boolean tryDispatch(Job job, boolean mayWait, int maxJobs, Counters counters, long readBefore) throws IOException {
         if (!dispatchLock.tryLock()) {
             return false;
         }
+        long now = readBefore - job.submittedAt < 0 ? job.submittedAt : readBefore; // a job is never sent before it was submitted
         try {
             if (!accepting() || inFlight.size() >= credit) {
                 return false;

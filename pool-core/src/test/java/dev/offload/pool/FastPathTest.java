@@ -163,6 +163,29 @@ class FastPathTest {
     }
 
     /**
+     * The reader role sends queued jobs with the time it read the answer that freed the credit, read
+     * before it polled them; a job submitted meanwhile by another thread was submitted after that.
+     * Its send time is then its submit time: a queue wait is never negative (found as a negative
+     * {@code queueTime} in a JFR event).
+     */
+    @Test
+    void aSendTimedBeforeTheJobWasSubmittedShouldCountAsSentWhenSubmitted() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
+            joinInTurn(pool);
+            JobFuture<Object> future = new JobFuture<>();
+            Job job = new Job(1L << 40, 1L << 40, Square.class.getName(), dev.offload.worker.internal.PayloadCodec.encode(6L),
+                    null, 0, 1, Duration.ZERO, null, null, future);
+            future.job = job;
+            long readBefore = job.submittedAt - 5_000_000; // an answer read 5 ms before the job was submitted
+            assertThat(pool.links()[0].tryDispatch(job, false, 0, pool.counters(), readBefore)).isTrue();
+            assertThat(job.sentAt).as("send time").isEqualTo(job.submittedAt);
+            assertThat(new String((byte[]) future.get(30, TimeUnit.SECONDS), java.nio.charset.StandardCharsets.UTF_8))
+                    .as("the raw JSON answer").isEqualTo("36");
+            assertThat(pool.stats().queueWait().count()).isEqualTo(200 + 1);
+        }
+    }
+
+    /**
      * A poison job in a run of tiny jobs of its own handler kills its worker while answers to the
      * jobs before it are held back: those jobs ran, and are run again without costing an attempt;
      * only the poison job is charged, and it fails once its attempts are used up.

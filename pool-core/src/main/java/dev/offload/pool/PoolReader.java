@@ -209,6 +209,7 @@ final class PoolReader implements AutoCloseable {
      */
     int sweep(ReaderRole.Holder me) {
         int handled = 0;
+        boolean mayWait = mayBlock; // role-owned: read while this thread holds the role
         if (mayBlock) {
             waitingReadWanted = false; // this sweep reads every channel, and may wait
         }
@@ -217,6 +218,9 @@ final class PoolReader implements AutoCloseable {
             dispatchWanted = false;
             if (mayBlock) {
                 waitingDispatchWanted = false;
+                for (WorkerLink link : pool.links()) {
+                    link.flushHeld(true); // JOB frames a holder that may not wait left (a new queue file was due)
+                }
             }
             pool.dispatcher().dispatchQueued(mayBlock);
         }
@@ -236,8 +240,10 @@ final class PoolReader implements AutoCloseable {
                     }
                     n++;
                     long now = System.nanoTime(); // the one clock read per frame: a read costs tens of ns
-                    link.lastHeard = now;
-                    if (!handle(me, link, frame, now)) {
+                    if (n == 1) {
+                        link.lastHeard = now; // once a batch: the supervisor's liveness check counts in seconds
+                    }
+                    if (!handle(me, link, frame, now, mayWait)) {
                         return -1;
                     }
                 }
@@ -267,8 +273,11 @@ final class PoolReader implements AutoCloseable {
         return handled;
     }
 
-    /** False when the role was stolen during user code. {@code now}: when the frame was read (a nanoTime). */
-    private boolean handle(ReaderRole.Holder me, WorkerLink link, Frame frame, long now) {
+    /**
+     * False when the role was stolen during user code. {@code now}: when the frame was read (a
+     * nanoTime); {@code mayWait}: {@link #mayBlock} as this sweep began.
+     */
+    private boolean handle(ReaderRole.Holder me, WorkerLink link, Frame frame, long now, boolean mayWait) {
         switch (frame.type()) {
             case RESULT, ERROR -> {
                 Job head = link.inFlight.peek();
@@ -284,6 +293,9 @@ final class PoolReader implements AutoCloseable {
                     lateAnswerFound = true;
                 }
                 Job job = link.answered(runNanos, now);
+                if (link.flushDue()) {
+                    link.flushHeld(mayWait); // before user code runs: the worker is running out of jobs in hand
+                }
                 boolean kept;
                 role.enterCallback(me, now); // the frame was read microseconds ago: its time will do
                 try {

@@ -12,7 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * One live worker as the data path sees it: its process and channel, the jobs sent to it and not
  * yet answered ({@link InFlight}, oldest first: that one is running), and how many it may have at
  * once (its credit). It has no thread. A caller's {@code submit()} or the reader role sends JOB
- * frames through {@link #tryDispatch}; the reader role reads the answers.
+ * frames through {@link #tryDispatch}, which may hold a frame back when the worker has plenty in
+ * hand ({@link #mayHold}); the reader role reads the answers and writes the frames held once the
+ * worker runs low ({@link #flushDue}, {@link #flushHeld}).
  *
  * <p>Threading: {@link #tryDispatch} from any thread (the dispatch lock, only ever tried, keeps the
  * in-flight order equal to the channel's order); the in-flight ring's consumer side, {@link #credit}
@@ -24,6 +26,23 @@ final class WorkerLink {
     static final int MAX_CREDIT = 128;
     /** How much work, in run time, the pool keeps queued inside a worker ahead of the running job. */
     private static final long PIPELINE_NANOS = 100_000;
+
+    /**
+     * Unanswered jobs a worker must have in hand, ahead of a new one, for that one's JOB frame to
+     * be held back ({@link #tryDispatch}): at a few microseconds a job, the worker is busy for tens
+     * of microseconds before it could read it, and the reader role flushes at the next answer.
+     */
+    static final int HOLD_AHEAD = 16;
+    /**
+     * Below this many jobs in the worker's hand (sent, not held, not answered), the frames held
+     * back are written: by the role holder as it reads an answer, or by the dispatch that held the
+     * last one if it finds the count there already ({@link #flushDue}).
+     */
+    static final int HOLD_LOW = 8;
+    /** The most JOB frames held back at once: the next dispatch sends them all. */
+    static final int HOLD_MAX = 32;
+    /** {@link #lastAnswer} moves on only once this much older: it orders workers answered within a moment of each other arbitrarily. */
+    private static final long LAST_ANSWER_GRAIN_NANOS = 100_000;
 
     final WorkerProcess worker;
     final Channel channel;
@@ -44,6 +63,11 @@ final class WorkerLink {
     volatile boolean gone;
     /** Set by the reader role once it has taken the link out of service. */
     volatile boolean reaped;
+    /**
+     * Set by a role holder that found the dispatch lock taken while it meant to flush held JOB
+     * frames ({@link #flushHeld}): the lock's holder flushes them once it lets the lock go.
+     */
+    private volatile boolean flushWanted;
     /** Jobs sent to this worker so far (for {@code workers.maxJobs}); under the dispatch lock. */
     private int sent;
     /** The most jobs this worker has held at once (for tests and tuning); under the dispatch lock. */
@@ -75,8 +99,12 @@ final class WorkerLink {
     /** Set once the channel may close: no loop may watch the doorbell from then on. Under the monitor. */
     private boolean unwatched;
 
-    WorkerLink(WorkerProcess worker) {
+    /** Called when a flush that may not wait left held JOB frames to the pool's reader thread. */
+    private final Runnable flushLeftToReaderThread;
+
+    WorkerLink(WorkerProcess worker, Runnable flushLeftToReaderThread) {
         this.worker = worker;
+        this.flushLeftToReaderThread = flushLeftToReaderThread;
         this.channel = worker.channel();
         this.lastHeard = System.nanoTime();
     }
@@ -141,7 +169,7 @@ final class WorkerLink {
         }
         long now = readBefore - job.submittedAt < 0 ? job.submittedAt : readBefore; // a job is never sent before it was submitted
         try {
-            if (!accepting() || inFlight.size() >= credit) {
+            if (!accepting() || !inFlight.hasRoom(credit)) {
                 return false;
             }
             boolean wasIdle = inFlight.isEmpty();
@@ -161,7 +189,20 @@ final class WorkerLink {
             boolean written = false;
             try {
                 Frame frame = new Frame(FrameType.JOB, job.id, job.attempts, job.handler, 0, job.input);
-                written = channel.trySend(frame, now);
+                if (mayHold()) {
+                    written = channel.tryHold(frame, now);
+                    if (written && flushDue()) {
+                        // The role holder read answers meanwhile and may have missed this frame.
+                        try {
+                            flushUnderLock(mayWait);
+                        } catch (IOException | RuntimeException e) {
+                            gone = true; // the job is in flight: the reap requeues it with the rest
+                            flushLeftToReaderThread.run();
+                        }
+                    }
+                } else {
+                    written = channel.trySend(frame, now);
+                }
                 if (!written && mayWait && wasIdle) {
                     channel.send(frame); // nothing in flight, so no arena to wait for: only a new queue file
                     written = true;
@@ -188,7 +229,81 @@ final class WorkerLink {
             }
             return true;
         } finally {
-            dispatchLock.unlock();
+            unlockDispatch(mayWait);
+        }
+    }
+
+    /** Lets the dispatch lock go, then flushes held frames if a role holder asked meanwhile ({@link #flushHeld}). */
+    private void unlockDispatch(boolean mayWait) {
+        dispatchLock.unlock();
+        if (flushWanted) {
+            flushHeld(mayWait);
+        }
+    }
+
+    /**
+     * Under the dispatch lock, the job already in flight: true when its frame may wait with the
+     * frames held before it. The worker has {@link #HOLD_AHEAD} jobs in hand ahead of it (sent, not
+     * held, not answered), so an answer is on its way, and the role holder that reads it flushes
+     * ({@link #flushHeld}); the credit says those jobs are short (a credit above the threshold means
+     * a run time estimate under 100 us / {@link #HOLD_AHEAD}); and fewer than {@link #HOLD_MAX}
+     * are held (this send then carries them all).
+     */
+    private boolean mayHold() {
+        if (credit <= HOLD_AHEAD || !channel.holdsFrames()) {
+            return false;
+        }
+        int held = channel.heldFrames();
+        return held < HOLD_MAX - 1 && inFlight.sizeSeen() - 1 - held >= HOLD_AHEAD;
+    }
+
+    /**
+     * True when JOB frames are held back and the worker has fewer than {@link #HOLD_LOW} jobs in
+     * hand. Dekker with the other side: a dispatch holds a frame (a volatile count) and then reads
+     * the ring's head; the role holder moves the head and then reads that count. One of them sees
+     * the other's write, so a frame held while the last answers were read is still written.
+     */
+    boolean flushDue() {
+        int held = channel.heldFrames();
+        return held > 0 && inFlight.size() - held < HOLD_LOW;
+    }
+
+    /** Under the dispatch lock: writes the held frames, or leaves them to the reader thread when that would wait and may not. */
+    private void flushUnderLock(boolean mayWait) throws IOException {
+        if (!channel.tryFlushHeld(System.nanoTime())) {
+            if (mayWait) {
+                channel.flushHeld();
+            } else {
+                flushLeftToReaderThread.run();
+            }
+        }
+    }
+
+    /**
+     * Role holder, after reading answers from this worker (and from {@link #tryDispatch} when a
+     * holder asked): writes the JOB frames held back, if any. Never waits: when a dispatch holds the
+     * lock, that dispatch flushes as it leaves; when the write itself would wait (a new queue file,
+     * another thread sending), a holder that {@code mayWait} writes anyway, and one that must not
+     * (an event loop) leaves it to the pool's reader thread, woken for it.
+     */
+    void flushHeld(boolean mayWait) {
+        if (channel.heldFrames() == 0) {
+            return;
+        }
+        flushWanted = true;
+        // Lock or flag: [flag] then [tryLock] here, [unlock] then [flag] in tryDispatch. A failed
+        // tryLock saw the lock held, so that holder's later read of the flag sees it set.
+        while (flushWanted && dispatchLock.tryLock()) {
+            try {
+                flushWanted = false;
+                flushUnderLock(mayWait);
+            } catch (IOException | RuntimeException e) {
+                gone = true; // the channel broke: the reader role reaps the worker and requeues what it held
+                flushLeftToReaderThread.run(); // wakes the reader thread, which reaps it
+                return;
+            } finally {
+                dispatchLock.unlock();
+            }
         }
     }
 
@@ -198,7 +313,9 @@ final class WorkerLink {
      */
     Job answered(long runNanos, long now) {
         Job job = inFlight.poll();
-        lastAnswer = now;
+        if (lastAnswer == 0 || now - lastAnswer >= LAST_ANSWER_GRAIN_NANOS) {
+            lastAnswer = now; // not every answer: the submitting threads read this line, and a write takes it from them
+        }
         headSince = now;
         if (inFlight.isEmpty()) {
             idleSince = now;
@@ -211,7 +328,10 @@ final class WorkerLink {
     private void learn(long runNanos) {
         runNanosEstimate = runNanosEstimate < 0 ? runNanos : runNanosEstimate + (runNanos - runNanosEstimate) / 4;
         long depth = 1 + PIPELINE_NANOS / Math.max(1, runNanosEstimate);
-        credit = (int) Math.min(MAX_CREDIT, depth);
+        int next = (int) Math.min(MAX_CREDIT, depth);
+        if (next != credit) {
+            credit = next; // only when it changes: submitting threads read it, and a write moves the line away from them
+        }
     }
 
     /**
@@ -249,7 +369,7 @@ final class WorkerLink {
             accepting = false;
             return true;
         } finally {
-            dispatchLock.unlock();
+            unlockDispatch(true);
         }
     }
 

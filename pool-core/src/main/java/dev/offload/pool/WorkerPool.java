@@ -450,7 +450,7 @@ public final class WorkerPool implements AutoCloseable {
                     "stopped: it started while the pool closed"));
             return;
         }
-        WorkerLink link = new WorkerLink(worker);
+        WorkerLink link = new WorkerLink(worker, reader::dispatchMayWait);
         synchronized (this) {
             WorkerLink[] grown = Arrays.copyOf(links, links.length + 1);
             grown[links.length] = link;

@@ -163,6 +163,89 @@ class FastPathTest {
     }
 
     /**
+     * A caller that submits a thousand tiny jobs at once, more than the worker's credit, sends their
+     * JOB frames in groups, several to a queue document (the submitting thread's and the reader
+     * role's sends alike); when it stops, the frames still held reach the worker once it runs low,
+     * with nobody submitting again: every job is answered.
+     */
+    @Test
+    void aCallerSubmittingManyTinyJobsShouldSendThemInGroupsAndTheLastHeldOnesShouldStillBeAnswered() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
+            WorkerLink link = pool.links()[0];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                joinInTurn(pool); // until the credit says these jobs are short enough to hold
+                return link.credit() > WorkerLink.HOLD_AHEAD;
+            });
+            dev.offload.transport.internal.shm.ShmChannel channel = (dev.offload.transport.internal.shm.ShmChannel) link.channel;
+            long[] before = channel.outboundDocumentsAndFrames();
+            int mostHeld = 0;
+            for (int round = 0; round < 20; round++) {
+                List<CompletableFuture<Long>> futures = new ArrayList<>();
+                for (long i = 0; i < 1_000; i++) {
+                    futures.add(pool.submit(Square.class, i));
+                    mostHeld = Math.max(mostHeld, channel.heldFrames());
+                }
+                for (int i = 0; i < futures.size(); i++) {
+                    assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).as("round " + round + ", job " + i).isEqualTo((long) i * i);
+                }
+                assertThat(channel.heldFrames()).as("frames held once every job was answered").isZero();
+                assertThat(pool.links()).as("the worker that got them, still serving: no stall had it replaced").containsExactly(link);
+            }
+            assertThat(pool.stats().crashes()).isZero();
+            long[] after = channel.outboundDocumentsAndFrames();
+            long documents = after[0] - before[0];
+            long frames = after[1] - before[1];
+            System.out.printf("20 × 1,000 tiny jobs submitted at once: %,d JOB frames in %,d documents; at most %d held%n",
+                    frames, documents, mostHeld);
+            assertThat(frames).as("frames written").isEqualTo(20_000);
+            assertThat(mostHeld).as("frames held at once, seen by the submitting thread").isPositive();
+            assertThat(documents).as("documents written").isLessThan(frames / 2);
+        }
+    }
+
+    /**
+     * A worker SIGKILLed while the caller holds JOB frames for it, written to no queue yet: those
+     * jobs never started and lose no attempt. With one attempt each, only the job that was running
+     * when the worker died may fail; every other one completes, on the replacement.
+     */
+    @Test
+    void jobsHeldForAWorkerThatDiesShouldNotLoseAnAttempt() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).maxAttempts(1).build())) {
+            int heldAtKill = 0;
+            int failed = 0;
+            for (int round = 0; round < 20 && heldAtKill == 0; round++) {
+                WorkerLink link = pool.links()[0];
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    joinInTurn(pool);
+                    return link.credit() > WorkerLink.HOLD_AHEAD;
+                });
+                List<CompletableFuture<Long>> futures = new ArrayList<>();
+                for (long i = 0; i < 1_000; i++) {
+                    futures.add(pool.submit(Square.class, i));
+                    int held = link.channel.heldFrames();
+                    if (heldAtKill == 0 && i >= 64 && held > 0) {
+                        ProcessHandle.of(link.worker.pid()).orElseThrow().destroyForcibly();
+                        heldAtKill = held;
+                    }
+                }
+                int failedThisRound = 0;
+                for (int i = 0; i < futures.size(); i++) {
+                    try {
+                        assertThat(futures.get(i).get(60, TimeUnit.SECONDS)).as("job " + i).isEqualTo((long) i * i);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertThat(e).hasCauseInstanceOf(WorkerCrashedException.class);
+                        failedThisRound++;
+                    }
+                }
+                assertThat(failedThisRound).as("jobs failed after one kill (the one running, if any)").isLessThanOrEqualTo(1);
+                failed += failedThisRound;
+            }
+            System.out.printf("killed a worker while %d JOB frames were held for it; %d job failed%n", heldAtKill, failed);
+            assertThat(heldAtKill).as("JOB frames held when the worker was killed").isPositive();
+        }
+    }
+
+    /**
      * The reader role sends queued jobs with the time it read the answer that freed the credit, read
      * before it polled them; a job submitted meanwhile by another thread was submitted after that.
      * Its send time is then its submit time: a queue wait is never negative (found as a negative

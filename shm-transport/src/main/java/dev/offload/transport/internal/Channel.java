@@ -70,6 +70,30 @@ public interface Channel extends AutoCloseable {
     }
 
     /**
+     * As {@link #trySend(Frame, long)}, but the frame may be held back as {@link #sendHeld} holds
+     * it, until the next send or flush: for the parent's dispatch, which knows the worker has jobs
+     * enough ahead of this one and that a flush follows (see {@link #tryFlushHeld}). Never blocks;
+     * false when nothing was sent or held. By default, {@link #trySend(Frame, long)}.
+     */
+    default boolean tryHold(Frame frame, long nowNanos) throws IOException {
+        return trySend(frame, nowNanos);
+    }
+
+    /**
+     * Sends what is held back if that needs no waiting; true when nothing is held any more, false
+     * when the frames stay held (another thread is sending, or the write would start a new file):
+     * the caller then leaves them to {@link #flushHeld} on a thread that may wait. Never blocks.
+     */
+    default boolean tryFlushHeld(long nowNanos) throws IOException {
+        return true;
+    }
+
+    /** How many frames are held back now; a hint, readable from any thread. */
+    default int heldFrames() {
+        return 0;
+    }
+
+    /**
      * Worker side: records that the worker's main thread starts this job now, where the parent can
      * read it even after the worker's process is gone ({@link #lastJobStarted}). A worker that holds
      * answers back ({@link #sendHeld}) dies with jobs done but unanswered ahead of the one it ran:

@@ -151,6 +151,41 @@ public abstract class ChannelContractTest {
         assertThat(parent.poll()).isNull();
     }
 
+    /**
+     * The parent's non-blocking hold: frames tried held arrive with the next try-send or flush, in
+     * order, whatever their size; a flush with nothing held says so; and nothing held is counted
+     * once it went out.
+     */
+    @Test
+    @Timeout(30)
+    void framesTriedHeldShouldArriveInOrderWithTheNextTrySendOrFlush() throws Exception {
+        List<Frame> sent = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            sent.add(new Frame(FrameType.JOB, i, 1, "dev.example.Tiny", 0, ("job " + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        byte[] large = new byte[MAX_FRAME_BYTES / 2]; // over shm, a payload for the arena: sent now, after those held
+        new Random(5).nextBytes(large);
+        sent.add(new Frame(FrameType.JOB, 4, 1, "dev.example.Tiny", 0, large));
+        sent.add(new Frame(FrameType.JOB, 5, 1, "dev.example.Tiny", 0, "tried".getBytes(StandardCharsets.UTF_8)));
+        sent.add(new Frame(FrameType.JOB, 6, 1, "dev.example.Other", 0, "flushed".getBytes(StandardCharsets.UTF_8)));
+        long now = System.nanoTime();
+        // A fresh queue starts its first file with its first write: only a send that may wait does that.
+        parent.send(Frame.of(FrameType.CANCEL, 99, 1, Frame.NO_PAYLOAD));
+        for (Frame frame : sent.subList(0, 5)) {
+            assertThat(parent.tryHold(frame, now)).as("tried held: job " + frame.jobId()).isTrue();
+        }
+        assertThat(parent.heldFrames()).as("held after the large frame went").isZero();
+        assertThat(parent.trySend(sent.get(5), now)).isTrue();
+        assertThat(parent.tryHold(sent.get(6), now)).isTrue();
+        assertThat(parent.tryFlushHeld(now)).isTrue();
+        assertThat(parent.heldFrames()).isZero();
+        assertThat(parent.tryFlushHeld(now)).as("nothing held: nothing to wait for").isTrue();
+        List<Frame> received = receiveAll(worker, sent.size() + 1);
+        assertThat(received.get(0).type()).isEqualTo(FrameType.CANCEL);
+        assertThat(received.subList(1, received.size())).containsExactlyElementsOf(sent);
+        assertThat(worker.poll()).isNull();
+    }
+
     @Test
     @Timeout(30)
     void framesSentHeldByOneThreadShouldKeepTheirOrderWithAnotherThreadsSends() throws Exception {

@@ -19,8 +19,9 @@ import java.util.Arrays;
  *
  * <p>A sender that knows another frame follows within microseconds may {@linkplain #hold hold}
  * frames back: they go out together, as one document, with the next {@link #append} or
- * {@link #flushHeld} (a worker answering a run of tiny jobs: each document costs Chronicle's
- * bookkeeping on both sides, well above the bytes of a small answer). Only ordinary frames are
+ * {@link #flushHeld} (a worker answering a run of tiny jobs, the pool sending tiny jobs to a
+ * worker that has plenty in hand: each document costs Chronicle's bookkeeping on both sides, well
+ * above the bytes of a small frame). Only ordinary frames are
  * held; a frame whose payload is in the arena always has a document of its own.
  *
  * <p>Not thread-safe: the owning channel calls {@link #append} and {@link #close} under its send
@@ -55,6 +56,10 @@ final class FrameAppender implements AutoCloseable {
     /** Covers nanoTime and the wall clock drifting apart within a cycle (NTP slews at most 0.5 ms a second). */
     private static final long ROLL_MARGIN_MILLIS = 100;
     private static final byte[] NO_HANDLER = new byte[0];
+    /** Documents written so far (for tests and tuning). */
+    private long documents;
+    /** Frames written so far, held ones once their document is: more than {@link #documents} when frames were held. */
+    private long frames;
 
     FrameAppender(Path queueDir) {
         this.queue = ShmQueues.open(queueDir);
@@ -80,6 +85,7 @@ final class FrameAppender implements AutoCloseable {
         }
         encode(frame, handlerBytes, lastHandler);
         write(frameBuffer, handlerBytes);
+        frames++;
     }
 
     /**
@@ -111,6 +117,21 @@ final class FrameAppender implements AutoCloseable {
         return heldFrames > 0;
     }
 
+    /** Documents written so far; under the send lock. */
+    long documents() {
+        return documents;
+    }
+
+    /** Frames written so far; under the send lock. */
+    long frames() {
+        return frames;
+    }
+
+    /** How many frames are held; a hint without the send lock, as for {@link #holdsFrames}. */
+    int heldFrames() {
+        return heldFrames;
+    }
+
     /** Writes the held frames as one document; false when none were held. */
     boolean flushHeld() {
         if (heldFrames == 0) {
@@ -119,6 +140,7 @@ final class FrameAppender implements AutoCloseable {
         byte[] named = heldLastHandler;
         try {
             write(held, named == null ? NO_HANDLER : named);
+            frames += heldFrames;
         } finally {
             held.clear(); // written, or rolled back with the channel failing: either way they are gone from here
             heldFrames = 0;
@@ -146,6 +168,7 @@ final class FrameAppender implements AutoCloseable {
         frameBuffer.clear();
         FrameCodec.encodeArenaFrame(frame, handlerBytes, offset, end, frameBuffer);
         write(frameBuffer, handlerBytes);
+        frames++;
     }
 
     /**
@@ -164,6 +187,7 @@ final class FrameAppender implements AutoCloseable {
             dc.close();
         }
         appended = true;
+        documents++;
         if (handlerBytes.length > 0) {
             lastHandler = handlerBytes; // only once written: a rolled-back frame named nothing to the reader
         }

@@ -316,6 +316,72 @@ public final class ShmChannel implements Channel {
         }
     }
 
+    /**
+     * Holds a small frame back as {@link #sendHeld} does, under the same refusals as
+     * {@link #trySend}; a frame for the arena is sent (or refused) as by {@link #trySend}.
+     */
+    @Override
+    public boolean tryHold(Frame frame, long nowNanos) throws IOException {
+        byte[] handler = FrameCodec.checkSendable(frame, options.maxFrameBytes());
+        if (frame.payload().length > PayloadArena.INLINE_MAX_BYTES) {
+            return trySend(frame, nowNanos);
+        }
+        if (!sendLock.tryLock()) {
+            return false;
+        }
+        try {
+            ensureOpen();
+            if (appender.wouldRoll(nowNanos)) {
+                return false;
+            }
+            boolean wrote;
+            try {
+                wrote = appender.hold(frame, handler);
+            } catch (RuntimeException e) {
+                throw new ChannelException(name + ": could not hold a " + frame.type() + " frame for the shm queue", e);
+            }
+            if (wrote) {
+                ringIfAsleep();
+            }
+            return true;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    @Override
+    public boolean tryFlushHeld(long nowNanos) throws IOException {
+        if (!appender.holdsFrames()) {
+            return true;
+        }
+        if (!sendLock.tryLock()) {
+            return false;
+        }
+        try {
+            ensureOpen();
+            if (appender.wouldRoll(nowNanos)) {
+                return false;
+            }
+            boolean wrote;
+            try {
+                wrote = appender.flushHeld();
+            } catch (RuntimeException e) {
+                throw new ChannelException(name + ": could not append held frames to the shm queue", e);
+            }
+            if (wrote) {
+                ringIfAsleep();
+            }
+            return true;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    @Override
+    public int heldFrames() {
+        return appender.heldFrames();
+    }
+
     /** Under the send lock: false when the payload belongs in the arena and the arena is full. */
     private boolean append(Frame frame, byte[] handler) throws IOException {
         ensureOpen();
@@ -496,6 +562,19 @@ public final class ShmChannel implements Channel {
             return new long[] {tailer.documents(), tailer.frames()};
         } finally {
             readLock.unlock();
+        }
+    }
+
+    /**
+     * Queue documents and frames this side has written so far, as {@code {documents, frames}} (for
+     * tests and tuning): frames held back ({@link #sendHeld}, {@link #tryHold}) share a document.
+     */
+    public long[] outboundDocumentsAndFrames() {
+        sendLock.lock();
+        try {
+            return new long[] {appender.documents(), appender.frames()};
+        } finally {
+            sendLock.unlock();
         }
     }
 

@@ -27,9 +27,13 @@ final class InFlight {
     private static final int TAIL = 24;
     private final Job[] jobs;
     private final int mask;
+    /**
+     * Producer-owned (under the link's dispatch lock): the head as last read, on the tail's line,
+     * which only the producer writes (in this object it would share a line with {@link #jobs},
+     * which the consumer reads for every answer).
+     */
+    private static final int HEAD_SEEN = TAIL + 1;
     private final long[] indexes = new long[TAIL + 8];
-    /** Producer-owned (under the link's dispatch lock): the head as last read. */
-    private long headSeen;
 
     /** @param capacity a power of two: the most jobs a worker can have at once */
     InFlight(int capacity) {
@@ -66,11 +70,12 @@ final class InFlight {
      */
     boolean hasRoom(int limit) {
         long t = tail();
-        if (t - headSeen < limit) {
+        if (t - indexes[HEAD_SEEN] < limit) {
             return true;
         }
-        headSeen = head();
-        return t - headSeen < limit;
+        long h = head();
+        indexes[HEAD_SEEN] = h;
+        return t - h < limit;
     }
 
     /**
@@ -78,7 +83,7 @@ final class InFlight {
      * (a caller that needs it exact reads {@link #size}).
      */
     int sizeSeen() {
-        return (int) (tail() - headSeen);
+        return (int) (tail() - indexes[HEAD_SEEN]);
     }
 
     /** Producer: appends; false when full. */

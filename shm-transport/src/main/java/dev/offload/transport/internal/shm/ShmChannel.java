@@ -279,16 +279,7 @@ public final class ShmChannel implements Channel {
         }
         sendLock.lock();
         try {
-            ensureOpen();
-            boolean wrote;
-            try {
-                wrote = appender.hold(frame, handler);
-            } catch (RuntimeException e) {
-                throw new ChannelException(name + ": could not hold a " + frame.type() + " frame for the shm queue", e);
-            }
-            if (wrote) {
-                ringIfAsleep();
-            }
+            holdLocked(frame, handler);
         } finally {
             sendLock.unlock();
         }
@@ -301,18 +292,37 @@ public final class ShmChannel implements Channel {
         }
         sendLock.lock();
         try {
-            ensureOpen();
-            boolean wrote;
-            try {
-                wrote = appender.flushHeld();
-            } catch (RuntimeException e) {
-                throw new ChannelException(name + ": could not append held frames to the shm queue", e);
-            }
-            if (wrote) {
-                ringIfAsleep();
-            }
+            flushHeldLocked();
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    /** Under the send lock: holds the frame back, or writes a page of held frames with it held alone. */
+    private void holdLocked(Frame frame, byte[] handler) throws IOException {
+        ensureOpen();
+        boolean wrote;
+        try {
+            wrote = appender.hold(frame, handler);
+        } catch (RuntimeException e) {
+            throw new ChannelException(name + ": could not hold a " + frame.type() + " frame for the shm queue", e);
+        }
+        if (wrote) {
+            ringIfAsleep();
+        }
+    }
+
+    /** Under the send lock: writes the held frames, if any, and wakes a sleeping reader for them. */
+    private void flushHeldLocked() throws IOException {
+        ensureOpen();
+        boolean wrote;
+        try {
+            wrote = appender.flushHeld();
+        } catch (RuntimeException e) {
+            throw new ChannelException(name + ": could not append held frames to the shm queue", e);
+        }
+        if (wrote) {
+            ringIfAsleep();
         }
     }
 
@@ -334,15 +344,7 @@ public final class ShmChannel implements Channel {
             if (appender.wouldRoll(nowNanos)) {
                 return false;
             }
-            boolean wrote;
-            try {
-                wrote = appender.hold(frame, handler);
-            } catch (RuntimeException e) {
-                throw new ChannelException(name + ": could not hold a " + frame.type() + " frame for the shm queue", e);
-            }
-            if (wrote) {
-                ringIfAsleep();
-            }
+            holdLocked(frame, handler);
             return true;
         } finally {
             sendLock.unlock();
@@ -362,15 +364,7 @@ public final class ShmChannel implements Channel {
             if (appender.wouldRoll(nowNanos)) {
                 return false;
             }
-            boolean wrote;
-            try {
-                wrote = appender.flushHeld();
-            } catch (RuntimeException e) {
-                throw new ChannelException(name + ": could not append held frames to the shm queue", e);
-            }
-            if (wrote) {
-                ringIfAsleep();
-            }
+            flushHeldLocked();
             return true;
         } finally {
             sendLock.unlock();

@@ -61,18 +61,42 @@ final class AdmissionQueue {
         lanes(job.priority).returned.add(job);
     }
 
-    Job poll() {
+    /**
+     * Role holder, to send the job: the next one, still counted in {@link #size} until
+     * {@link #taken} or {@link #putBack}. {@code submit()} sends its job straight to a worker only
+     * when the queue is empty; while a job is on its way from here to a worker, the queue is not.
+     * Otherwise a job submitted then could reach the worker first and overtake it.
+     */
+    Job take() {
         if (size.get() <= 0) {
             return null;
         }
         for (Lanes lanes : byPriority.values()) {
             Job job = lanes.poll();
             if (job != null) {
-                size.decrementAndGet();
                 return job;
             }
         }
         return null;
+    }
+
+    /** Role holder: the job {@link #take} gave is on a worker now, or was dropped (done while it waited). */
+    void taken() {
+        size.decrementAndGet();
+    }
+
+    /** Role holder: the job {@link #take} gave could not be sent; it goes back ahead of its priority's fresh jobs. */
+    void putBack(Job job) {
+        lanes(job.priority).returned.add(job); // still counted: no increment
+    }
+
+    /** Takes the next job out for good (the pool closing): {@link #take} and {@link #taken} in one. */
+    Job poll() {
+        Job job = take();
+        if (job != null) {
+            taken();
+        }
+        return job;
     }
 
     /** Removes a waiting job (cancelled, timed out); linear in its priority's queue, which is rare. */

@@ -52,20 +52,22 @@ final class Dispatcher {
      */
     void refill(WorkerLink link, boolean mayWait, long now) {
         while (link.hasCredit()) {
-            Job job = pool.queue().poll();
+            Job job = pool.queue().take();
             if (job == null) {
                 return;
             }
             if (job.isDone()) {
+                pool.queue().taken();
                 continue; // cancelled or timed out while it waited
             }
             if (!send(link, job, mayWait, now)) {
-                pool.queue().requeue(job);
+                pool.queue().putBack(job);
                 if (!mayWait) {
                     pool.reader().dispatchMayWait();
                 }
                 return;
             }
+            pool.queue().taken();
         }
     }
 

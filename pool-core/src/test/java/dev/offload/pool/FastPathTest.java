@@ -204,6 +204,65 @@ class FastPathTest {
     }
 
     /**
+     * A queued job that the reader role has taken out to send still counts as queued: a job
+     * submitted meanwhile waits behind it instead of reaching the worker first, so one worker
+     * answers them in submit order. (A refill that took its job out, then lost the race for the
+     * dispatch lock to a submit, let that submit's job overtake it; `.ci/run`-style repeats of
+     * {@link #aWorkerShouldAnswerARunOfTinyJobsInGroupsAndEveryJobOnceInOrder} caught it once in
+     * three.) This thread plays the role holder, between the take and the send.
+     */
+    @Test
+    void aJobSubmittedWhileTheReaderRoleSendsAQueuedOneShouldNotOvertakeIt() throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
+            joinInTurn(pool);
+            WorkerLink link = pool.links()[0];
+            JobOptions inReadingOrder = JobOptions.defaults().withExecutor(Runnable::run);
+            List<Long> order = new CopyOnWriteArrayList<>();
+            ReaderRole.Holder me = ReaderRole.mine();
+            await().atMost(Duration.ofSeconds(10)).until(() -> pool.reader().role.tryAcquire(me));
+            CompletableFuture<Long> first;
+            CompletableFuture<Long> second;
+            try {
+                // The first job finds the worker's dispatch lock taken by another thread: it is queued.
+                java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch unlock = new java.util.concurrent.CountDownLatch(1);
+                Thread holder = new Thread(() -> {
+                    link.dispatchLockForTest().lock();
+                    try {
+                        locked.countDown();
+                        unlock.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        link.dispatchLockForTest().unlock();
+                    }
+                }, "dispatch-lock-holder");
+                holder.start();
+                assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+                first = pool.submit(Square.class, 1L, inReadingOrder).whenComplete((v, e) -> order.add(1L));
+                unlock.countDown();
+                holder.join(10_000);
+                assertThat(pool.queue().size()).as("jobs queued").isEqualTo(1);
+                Job taken = pool.queue().take(); // as Dispatcher.refill does
+                assertThat(taken).isNotNull();
+                long sentBefore = pool.counters().sentBySubmit.sum();
+                second = pool.submit(Square.class, 2L, inReadingOrder).whenComplete((v, e) -> order.add(2L));
+                assertThat(pool.counters().sentBySubmit.sum()).as("jobs sent by submit() while another was on its way")
+                        .isEqualTo(sentBefore);
+                assertThat(pool.dispatcher().send(link, taken, false)).isTrue();
+                pool.queue().taken();
+                pool.dispatcher().refill(link, false, System.nanoTime());
+            } finally {
+                pool.reader().role.release(me);
+            }
+            pool.reader().requestDispatch();
+            assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(4L);
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(1L);
+            assertThat(order).containsExactly(1L, 2L);
+        }
+    }
+
+    /**
      * A worker SIGKILLed while the caller holds JOB frames for it, written to no queue yet: those
      * jobs never started and lose no attempt. With one attempt each, only the job that was running
      * when the worker died may fail; every other one completes, on the replacement.

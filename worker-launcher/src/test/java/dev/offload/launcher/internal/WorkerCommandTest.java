@@ -43,6 +43,7 @@ class WorkerCommandTest {
         assertThat(cmd).containsSubsequence("-Xlog:disable", "-Xlog:all=warning:stderr:uptime,level,tags",
                 "-XX:+DisplayVMOutputToStderr", "-XX:SharedArchiveFile=/x.jsa", "-Xlog:gc", WorkerMain.class.getName());
         assertThat(vmOutput).isPositive();
+        assertThat(cmd).containsSubsequence("-XX:-UsePerfData", "-Xlog:gc"); // a user's +UsePerfData, later, wins
         assertThat(WorkerCommand.jvmCommand(config, List.of()).get(0)).endsWith("/bin/java");
     }
 

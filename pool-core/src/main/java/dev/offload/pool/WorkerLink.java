@@ -192,13 +192,7 @@ final class WorkerLink {
                 if (mayHold()) {
                     written = channel.tryHold(frame, now);
                     if (written && flushDue()) {
-                        // The role holder read answers meanwhile and may have missed this frame.
-                        try {
-                            flushUnderLock(mayWait);
-                        } catch (IOException | RuntimeException e) {
-                            gone = true; // the job is in flight: the reap requeues it with the rest
-                            flushLeftToReaderThread.run();
-                        }
+                        flushUnderLock(mayWait); // the role holder read answers meanwhile and may have missed this frame
                     }
                 } else {
                     written = channel.trySend(frame, now);
@@ -268,14 +262,23 @@ final class WorkerLink {
         return held > 0 && inFlight.size() - held < HOLD_LOW;
     }
 
-    /** Under the dispatch lock: writes the held frames, or leaves them to the reader thread when that would wait and may not. */
-    private void flushUnderLock(boolean mayWait) throws IOException {
-        if (!channel.tryFlushHeld(System.nanoTime())) {
-            if (mayWait) {
-                channel.flushHeld();
-            } else {
-                flushLeftToReaderThread.run();
+    /**
+     * Under the dispatch lock: writes the held frames, or leaves them to the reader thread when that
+     * would wait and may not. A channel that breaks marks the worker gone: the reader role reaps it
+     * and requeues every job it held, the held ones among them.
+     */
+    private void flushUnderLock(boolean mayWait) {
+        try {
+            if (!channel.tryFlushHeld(System.nanoTime())) {
+                if (mayWait) {
+                    channel.flushHeld();
+                } else {
+                    flushLeftToReaderThread.run();
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            gone = true;
+            flushLeftToReaderThread.run(); // wakes the reader thread, which reaps it
         }
     }
 
@@ -297,10 +300,6 @@ final class WorkerLink {
             try {
                 flushWanted = false;
                 flushUnderLock(mayWait);
-            } catch (IOException | RuntimeException e) {
-                gone = true; // the channel broke: the reader role reaps the worker and requeues what it held
-                flushLeftToReaderThread.run(); // wakes the reader thread, which reaps it
-                return;
             } finally {
                 dispatchLock.unlock();
             }

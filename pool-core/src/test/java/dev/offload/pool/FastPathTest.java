@@ -224,24 +224,9 @@ class FastPathTest {
             CompletableFuture<Long> second;
             try {
                 // The first job finds the worker's dispatch lock taken by another thread: it is queued.
-                java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
-                java.util.concurrent.CountDownLatch unlock = new java.util.concurrent.CountDownLatch(1);
-                Thread holder = new Thread(() -> {
-                    link.dispatchLockForTest().lock();
-                    try {
-                        locked.countDown();
-                        unlock.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } finally {
-                        link.dispatchLockForTest().unlock();
-                    }
-                }, "dispatch-lock-holder");
-                holder.start();
-                assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-                first = pool.submit(Square.class, 1L, inReadingOrder).whenComplete((v, e) -> order.add(1L));
-                unlock.countDown();
-                holder.join(10_000);
+                try (DispatchLockHolder holder = new DispatchLockHolder(link)) {
+                    first = pool.submit(Square.class, 1L, inReadingOrder).whenComplete((v, e) -> order.add(1L));
+                }
                 assertThat(pool.queue().size()).as("jobs queued").isEqualTo(1);
                 Job taken = pool.queue().take(); // as Dispatcher.refill does
                 assertThat(taken).isNotNull();

@@ -8,7 +8,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,33 +29,14 @@ class StrandedJobTest {
         try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build())) {
             assertThat(pool.submit(Echo.class, "warm").get(30, TimeUnit.SECONDS)).isEqualTo("warm");
             WorkerLink link = pool.links()[0];
-            CountDownLatch locked = new CountDownLatch(1);
-            CountDownLatch unlock = new CountDownLatch(1);
-            Thread holder = new Thread(() -> {
-                link.dispatchLockForTest().lock();
-                try {
-                    locked.countDown();
-                    unlock.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    link.dispatchLockForTest().unlock();
-                }
-            }, "dispatch-lock-holder");
-            holder.start();
-            try {
-                assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            try (DispatchLockHolder holder = new DispatchLockHolder(link)) {
                 long nudgesBefore = pool.counters().dispatchNudges.sum();
                 CompletableFuture<String> stranded = pool.submit(Echo.class, "stranded");
                 assertThat(pool.stats().queued()).as("submit could not send it").isEqualTo(1);
                 await().atMost(Duration.ofSeconds(10)).until(() -> pool.counters().dispatchNudges.sum() > nudgesBefore);
                 assertThat(stranded).isNotDone();
-                unlock.countDown();
-                holder.join(10_000);
+                holder.release();
                 assertThat(stranded.get(30, TimeUnit.SECONDS)).isEqualTo("stranded");
-            } finally {
-                unlock.countDown();
-                holder.join(10_000);
             }
         }
     }

@@ -39,7 +39,7 @@ final class FrameAppender implements AutoCloseable {
     private boolean appended;
     /** Frames {@linkplain #hold held back}, encoded back to back: one document once written. */
     private final ByteBuffer held = ByteBuffer.allocate(ShmQueues.HELD_DOCUMENT_BYTES);
-    /** How many frames {@link #held} holds; written under the send lock, read by {@link #holdsFrames} without it. */
+    /** How many frames {@link #held} holds; written under the send lock, read by {@link #heldFrames()} without it. */
     private volatile int heldFrames;
     /** The handler name the last held frame that named one named, else null: {@link #lastHandler} once written. */
     private byte[] heldLastHandler;
@@ -109,14 +109,6 @@ final class FrameAppender implements AutoCloseable {
         return wrote;
     }
 
-    /**
-     * True when frames are held back. Without the send lock too, as a hint: a thread that held
-     * frames sees its own count, and another thread's send only ever empties it.
-     */
-    boolean holdsFrames() {
-        return heldFrames > 0;
-    }
-
     /** Documents written so far; under the send lock. */
     long documents() {
         return documents;
@@ -127,7 +119,10 @@ final class FrameAppender implements AutoCloseable {
         return frames;
     }
 
-    /** How many frames are held; a hint without the send lock, as for {@link #holdsFrames}. */
+    /**
+     * How many frames are held. Without the send lock too, as a hint: a thread that held frames
+     * sees its own count, and another thread's send only ever empties it.
+     */
     int heldFrames() {
         return heldFrames;
     }

@@ -287,7 +287,7 @@ public final class ShmChannel implements Channel {
 
     @Override
     public void flushHeld() throws IOException {
-        if (!appender.holdsFrames()) {
+        if (appender.heldFrames() == 0) {
             return; // nothing held: no lock to take
         }
         sendLock.lock();
@@ -336,26 +336,23 @@ public final class ShmChannel implements Channel {
         if (frame.payload().length > PayloadArena.INLINE_MAX_BYTES) {
             return trySend(frame, nowNanos);
         }
-        if (!sendLock.tryLock()) {
-            return false;
-        }
-        try {
-            ensureOpen();
-            if (appender.wouldRoll(nowNanos)) {
-                return false;
-            }
-            holdLocked(frame, handler);
-            return true;
-        } finally {
-            sendLock.unlock();
-        }
+        return tryLocked(nowNanos, frame, handler);
     }
 
     @Override
     public boolean tryFlushHeld(long nowNanos) throws IOException {
-        if (!appender.holdsFrames()) {
+        if (appender.heldFrames() == 0) {
             return true;
         }
+        return tryLocked(nowNanos, null, null);
+    }
+
+    /**
+     * Under the send lock if that needs no waiting, holds {@code frame}, or with {@code frame}
+     * null writes what is held (no lambda: this is once a job for tiny jobs); false, with nothing
+     * done, when another thread is sending or the queue is due to start a new cycle file.
+     */
+    private boolean tryLocked(long nowNanos, Frame frame, byte[] handler) throws IOException {
         if (!sendLock.tryLock()) {
             return false;
         }
@@ -364,7 +361,11 @@ public final class ShmChannel implements Channel {
             if (appender.wouldRoll(nowNanos)) {
                 return false;
             }
-            flushHeldLocked();
+            if (frame == null) {
+                flushHeldLocked();
+            } else {
+                holdLocked(frame, handler);
+            }
             return true;
         } finally {
             sendLock.unlock();

@@ -52,6 +52,14 @@ final class PoolReader implements AutoCloseable {
     private static final int BATCH = 64;
     /** The longest the reader thread sleeps before it looks anyway: a safety net, counted when it catches anything. */
     private static final long SAFETY_NET_MILLIS = 100;
+    /**
+     * The safety net while no job is in flight or queued: no answer can be late then, and a job
+     * submitted during the sleep rings the doorbell with its answer as any other. Ten wake-ups a
+     * second of an idle caller's JVM fewer (figure 6 in BENCHMARKS.md: a wake-up of a parked
+     * thread cost about 180 µs of CPU on one VM). Not while an attached loop is shutting down:
+     * the doorbells come back from it at the next wake-up.
+     */
+    private static final long IDLE_SAFETY_NET_MILLIS = 1_000;
     /** How long a waiting caller waits for the reader thread to hand the role over. */
     private static final long HANDOVER_WAIT_NANOS = 20_000;
     /**
@@ -449,6 +457,12 @@ final class PoolReader implements AutoCloseable {
         return live > 0 && inFlight >= NAP_IN_FLIGHT_PER_WORKER * live;
     }
 
+    /** Nothing in flight, nothing queued, and no attached loop shutting down: the long safety net will do. */
+    private boolean quiet() {
+        AnswerLoop loop = placedLoop;
+        return nothingInFlight() && pool.queue().size() == 0 && (loop == null || !loop.isShuttingDown());
+    }
+
     private boolean nothingInFlight() {
         for (WorkerLink link : pool.links()) {
             if (link.load() > 0) {
@@ -627,10 +641,11 @@ final class PoolReader implements AutoCloseable {
      */
     void sleep() throws IOException {
         place();
+        long net = quiet() ? IDLE_SAFETY_NET_MILLIS : SAFETY_NET_MILLIS;
         long start = System.nanoTime();
-        int ready = selector.select(SAFETY_NET_MILLIS);
+        int ready = selector.select(net);
         if (ready == 0) {
-            boolean full = System.nanoTime() - start >= SAFETY_NET_MILLIS * 900_000L;
+            boolean full = System.nanoTime() - start >= net * 900_000L;
             // With a loop attached the selector holds no doorbell: every quiet sleep runs full.
             sleptFullUntil = full && placedLoop == null ? System.nanoTime() : 0;
             if (!full) {

@@ -74,7 +74,7 @@ public final class WorkerMain {
             System.err.println("offload worker " + id + ": cannot open channel " + specText + ": " + e);
             return specText.startsWith("shm:") ? WorkerProtocol.EXIT_SHM_UNAVAILABLE : WorkerProtocol.EXIT_BAD_LAUNCH;
         }
-        int status = new WorkerLoop(channel, Long.getLong(WorkerProtocol.PROP_HEARTBEAT_MS, 500)).run(token);
+        int status = new WorkerLoop(channel, Long.getLong(WorkerProtocol.PROP_HEARTBEAT_MS, 500), watchdog).run(token);
         channel.close();
         if (claim != null && watchdog.parentGone()) {
             claim.releaseAfterOwnerDied(watchdog.parentPid()); // the end of the channel was the parent's death
@@ -118,9 +118,10 @@ public final class WorkerMain {
         private final Heartbeat heartbeat;
         private final JobRunner runner;
 
-        WorkerLoop(Channel channel, long heartbeatMs) {
+        WorkerLoop(Channel channel, long heartbeatMs, ParentWatchdog watchdog) {
             this.channel = channel;
             this.heartbeat = new Heartbeat(channel, heartbeatMs);
+            watchdog.watchBeats(heartbeat);
             this.runner = new JobRunner(channel, inbox, handlers, heartbeat);
         }
 

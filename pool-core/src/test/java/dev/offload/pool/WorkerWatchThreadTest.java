@@ -1,0 +1,104 @@
+package dev.offload.pool;
+
+import dev.offload.pool.handlers.Pid;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A worker's one ticking thread ({@code offload-watch}: heartbeats and the parent check)
+ * dozes while the worker is idle, and the next job wakes it: a job that starts during the doze
+ * still gets its heartbeats, so it is not taken for a frozen worker. Read from the worker's
+ * {@code /proc/<pid>/task/<tid>/schedstat} (how many times the thread has run), on Linux.
+ */
+@ExtendWith(NoLeftovers.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class WorkerWatchThreadTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shm", "pipe"})
+    void aJobStartedWhileTheWatchThreadDozesShouldStillBeHeartbeatedAndNotKilled(String transport) throws Exception {
+        // Beats every 100 ms, silence for 500 ms kills: a watch thread left dozing (2 s) would get the job killed.
+        var config = TestPools.config(transport, 1).heartbeatInterval(Duration.ofMillis(100))
+                .heartbeatTimeout(Duration.ofMillis(500)).build();
+        try (WorkerPool pool = WorkerPool.start(config)) {
+            long pid = pool.submit(Pid.class, 0L).join()[0];
+            Path watch = watchThread(pid);
+            awaitDozing(watch, 300);
+            // Early in a fresh doze: after one ends (the thread runs), and it has been quiet for 300 ms again.
+            long dozing = runs(watch);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> runs(watch) != dozing);
+            awaitDozing(watch, 300);
+            long[] result = pool.submit(Pid.class, 2_000L).get(30, TimeUnit.SECONDS);
+            assertThat(result[0]).as("the same worker").isEqualTo(pid);
+            assertThat(pool.stats().crashes()).as("workers killed for silence").isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"shm", "pipe"})
+    void anIdleWorkersWatchThreadShouldWakeAboutOnceInTwoSeconds(String transport) throws Exception {
+        try (WorkerPool pool = WorkerPool.start(TestPools.config(transport, 1).build())) {
+            long pid = pool.submit(Pid.class, 0L).join()[0];
+            Path watch = watchThread(pid);
+            awaitDozing(watch, 700);
+            long before = runs(watch);
+            long start = System.nanoTime();
+            // Over 3 s idle: at most 2 wake-ups of a 2 s doze (+1 for the doze under way); ticking
+            // at the 500 ms heartbeat interval, as before, it would be 6.
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            long woke = runs(watch) - before;
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(3_000_000_000L);
+            assertThat(woke).as("wake-ups of the idle worker's watch thread in 3 s").isLessThanOrEqualTo(3);
+            assertThat(pool.submit(Pid.class, 0L).join()[0]).as("still serving").isEqualTo(pid);
+        }
+    }
+
+    /** Waits until the watch thread has not run for {@code quietMillis}, longer than a heartbeat interval: it dozes. */
+    private static void awaitDozing(Path watch, long quietMillis) {
+        AtomicLong last = new AtomicLong(-1);
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(quietMillis)).until(() -> {
+            long now = runs(watch);
+            return last.getAndSet(now) == now;
+        });
+    }
+
+    private static Path watchThread(long pid) throws IOException {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        Assumptions.assumeTrue(Files.isDirectory(tasks), "Linux /proc");
+        Path[] found = new Path[1];
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (Stream<Path> all = Files.list(tasks)) {
+                found[0] = all.filter(t -> name(t).equals("offload-watch")).findFirst().orElse(null);
+            }
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    private static String name(Path task) {
+        try {
+            return Files.readString(task.resolve("comm")).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** How many times the thread has run (the third field of schedstat: its timeslices). */
+    private static long runs(Path task) throws IOException {
+        return Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[2]);
+    }
+}

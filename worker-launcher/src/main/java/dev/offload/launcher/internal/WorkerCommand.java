@@ -34,6 +34,23 @@ final class WorkerCommand {
      * {@code -XX:+UsePerfData} in {@code workers.jvmArgs} comes later and wins.
      */
     static final List<String> NO_PERF_DATA = List.of("-XX:-UsePerfData");
+    /**
+     * Fewer housekeeping wake-ups of an idle worker's JVM. Its monitor-deflation thread looks every
+     * 250 ms whether idle monitors need deflating (JDK 17's {@code AsyncDeflationInterval}, a
+     * diagnostic flag): every 2 s will do for a process that runs one job at a time. On JDK 17-19
+     * G1's service thread samples the remembered sets every 300 ms
+     * ({@code G1ConcRefinementServiceIntervalMillis}, gone from JDK 20 on, where the task is gone
+     * too): every 2 s. Measured in an idle worker on a VM where a wake-up cost 60-250 µs of CPU:
+     * the two threads ran 8.3 times a second, 0.16 % of a core (figure 6, BENCHMARKS.md). Flags in
+     * {@code workers.jvmArgs} come later and win.
+     */
+    static List<String> quietHousekeeping(int feature) {
+        List<String> flags = new ArrayList<>(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=2000"));
+        if (feature < 20) {
+            flags.add("-XX:G1ConcRefinementServiceIntervalMillis=2000");
+        }
+        return flags;
+    }
     /** Parent variables a worker keeps; everything else is left out unless configured. */
     private static final List<String> INHERITED_ENV = List.of("PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ", "TMPDIR");
 
@@ -67,6 +84,7 @@ final class WorkerCommand {
         cmd.addAll(ChronicleSupport.jvmFlags()); // module access, JDK 23+ allowances, quiet properties
         cmd.addAll(VM_OUTPUT_TO_STDERR);
         cmd.addAll(NO_PERF_DATA);
+        cmd.addAll(quietHousekeeping(Runtime.version().feature()));
         cmd.add("-D" + WorkerProtocol.PROP_HEARTBEAT_MS + "=" + config.heartbeatInterval().toMillis());
         cmd.addAll(classArchiveFlags);
         cmd.addAll(config.workerJvmArgs());

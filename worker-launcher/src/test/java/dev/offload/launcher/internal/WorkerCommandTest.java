@@ -48,6 +48,16 @@ class WorkerCommandTest {
     }
 
     @Test
+    void shouldQuietTheJvmsHousekeepingBeforeTheUsersArgsWithFlagsThisJdkKnows() {
+        PoolConfig config = PoolConfig.builder().workerJvmArgs(List.of("-XX:AsyncDeflationInterval=250")).build();
+        List<String> cmd = WorkerCommand.command(config);
+        assertThat(cmd).containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=2000",
+                "-XX:AsyncDeflationInterval=250"); // a user's own, later, wins
+        assertThat(WorkerCommand.quietHousekeeping(17)).contains("-XX:G1ConcRefinementServiceIntervalMillis=2000");
+        assertThat(WorkerCommand.quietHousekeeping(21)).noneMatch(flag -> flag.startsWith("-XX:G1ConcRefinement"));
+    }
+
+    @Test
     void shouldUseAConfiguredClassPath() {
         List<String> cmd = WorkerCommand.command(PoolConfig.builder().workerClassPath("/opt/app/lib/*").build());
         assertThat(cmd.get(cmd.size() - 2)).isEqualTo("/opt/app/lib/*");

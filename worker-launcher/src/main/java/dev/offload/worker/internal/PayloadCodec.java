@@ -29,14 +29,11 @@ public final class PayloadCodec {
     }
 
     /**
-     * Loads the codec's classes on a short-lived daemon thread ({@code offload-codec-warmup}); the
-     * worker says HELLO only once it has ended ({@code WorkerMain}), bounded. A worker that said
-     * HELLO first made its first job wait for them: 300 ms after HELLO on a slow 2-core VM, while
-     * the handler ran 8-10 ms; under a kill storm most fresh workers were killed before that first
-     * answer ({@code FastPathTest}). Started as the JVM began, beside the channel's preparation,
-     * the warm-up slowed that preparation as much as it saved (measured over shm).
+     * Loads the codec's classes on a short-lived daemon thread ({@code offload-codec-warmup}), so a
+     * worker that has just said HELLO spends its wait for the first job on them rather than the job.
+     * A job that comes first simply waits for the class initialisation it needs.
      */
-    static Thread warmUpInBackground() {
+    static void warmUpInBackground() {
         Thread thread = new Thread(() -> {
             try {
                 decode(encode(java.util.Map.of("warm", 1)), OBJECT);
@@ -46,7 +43,6 @@ public final class PayloadCodec {
         }, "offload-codec-warmup");
         thread.setDaemon(true);
         thread.start();
-        return thread;
     }
 
     public static ObjectMapper mapper() {

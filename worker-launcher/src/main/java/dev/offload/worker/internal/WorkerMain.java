@@ -112,8 +112,6 @@ public final class WorkerMain {
 
     /** Runs jobs until the conversation ends; returns the exit status. */
     static final class WorkerLoop {
-        /** The longest HELLO waits for the codec's warm-up: far inside {@code workers.startTimeout}. */
-        private static final long CODEC_WARM_UP_WAIT_MILLIS = 5_000;
         private final Channel channel;
         private final Inbox inbox = new Inbox();
         private final HandlerRegistry handlers = new HandlerRegistry(Thread.currentThread().getContextClassLoader());
@@ -129,10 +127,9 @@ public final class WorkerMain {
 
         int run(String token) {
             try {
-                // HELLO only once the codec is loaded (bounded), so that a joined worker runs its first job at once.
-                PayloadCodec.warmUpInBackground().join(CODEC_WARM_UP_WAIT_MILLIS);
                 channel.send(new Frame(FrameType.HELLO, 0, 0, "", 0,
                         new Hello(ProcessHandle.current().pid(), channel.kind(), token).encode()));
+                PayloadCodec.warmUpInBackground();
                 while (true) {
                     Frame frame = inbox.next(channel);
                     switch (frame.type()) {

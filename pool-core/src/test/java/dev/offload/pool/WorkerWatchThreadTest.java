@@ -60,19 +60,20 @@ class WorkerWatchThreadTest {
             long before = runs(watch);
             Map<String, Long> jvmBefore = allRuns(pid);
             long start = System.nanoTime();
-            // Over 3 s idle: at most 2 wake-ups of a 2 s doze (+1 for the doze under way); ticking
-            // at the 500 ms heartbeat interval, as before, it would be 6.
-            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            // Over 6 s idle: the thread runs twice a cycle of 2.5 s (the end of a 2 s doze, then one
+            // 500 ms tick that finds the worker idle and dozes again), so at most 6 times; ticking
+            // at the 500 ms heartbeat interval, it would be 12.
+            await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(15)).until(() -> true);
             long woke = runs(watch) - before;
             long jvmWoke = allRuns(pid).entrySet().stream() // threads that ended meanwhile (an idle JIT thread) drop out
                     .mapToLong(t -> t.getValue() - jvmBefore.getOrDefault(t.getKey(), 0L)).sum();
-            System.out.printf("idle %s worker, 3 s: its watch thread ran %d times, all its threads %d%n", transport, woke, jvmWoke);
-            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(3_000_000_000L);
-            assertThat(woke).as("wake-ups of the idle worker's watch thread in 3 s").isLessThanOrEqualTo(3);
+            System.out.printf("idle %s worker, 6 s: its watch thread ran %d times, all its threads %d%n", transport, woke, jvmWoke);
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(6_000_000_000L);
+            assertThat(woke).as("wake-ups of the idle worker's watch thread in 6 s").isLessThanOrEqualTo(7);
             // The whole JVM: the watch thread, G1's service thread (1.5 a second on JDK 17), monitor
-            // deflation (0.5), the VM thread (1): 9 in 3 s where measured; 18-19 with the JVM's
-            // default intervals for the two housekeepers (WorkerCommand.quietHousekeeping).
-            assertThat(jvmWoke).as("wake-ups of all the idle worker's threads in 3 s").isLessThanOrEqualTo(13);
+            // deflation (0.5), the VM thread (1): 9-13 in 3 s where measured; 18-19 in 3 s with the
+            // JVM's default intervals for the two housekeepers (WorkerCommand.quietHousekeeping).
+            assertThat(jvmWoke).as("wake-ups of all the idle worker's threads in 6 s").isLessThanOrEqualTo(30);
             assertThat(pool.submit(Pid.class, 0L).join()[0]).as("still serving").isEqualTo(pid);
         }
     }

@@ -15,42 +15,47 @@ import java.io.IOException;
  * <p>No default typing and no Java serialisation: the receiving side decodes into the type the
  * handler declares, never into a type named by the bytes. {@code byte[]} passes through untouched.
  * Whole numbers take a short cut past Jackson ({@link ScalarJson}), with the same bytes and values.
+ *
+ * <p>The {@link ObjectMapper} is built on first use ({@link Json}), not when this class loads: on
+ * a cold JVM building it costs 150-350 ms of class loading, which a handler of numbers or bytes
+ * never needs. Types are resolved by Jackson's shared {@link TypeFactory}, the one the mapper uses.
  */
 public final class PayloadCodec {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
-    private static final JavaType BYTES = MAPPER.constructType(byte[].class);
-    private static final JavaType OBJECT = MAPPER.constructType(Object.class);
+    private static final TypeFactory TYPES = TypeFactory.defaultInstance();
+    private static final JavaType BYTES = TYPES.constructType(byte[].class);
+    private static final JavaType OBJECT = TYPES.constructType(Object.class);
 
     private PayloadCodec() {
     }
 
-    /**
-     * Loads the codec's classes on a short-lived daemon thread ({@code offload-codec-warmup}), so a
-     * worker that has just said HELLO spends its wait for the first job on them rather than the job.
-     * A job that comes first simply waits for the class initialisation it needs.
-     */
-    static void warmUpInBackground() {
-        Thread thread = new Thread(() -> {
-            try {
-                decode(encode(java.util.Map.of("warm", 1)), OBJECT);
-            } catch (IOException | RuntimeException e) {
-                // only a warm-up: the first job will meet and report whatever this met
-            }
-        }, "offload-codec-warmup");
-        thread.setDaemon(true);
-        thread.start();
+    /** The mapper, built when first asked for (the holder idiom: the JVM's class initialisation is the lock). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .typeFactory(TYPES)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .build();
+
+        private Json() {
+        }
+    }
+
+    /** Builds the mapper and runs it once; {@link CodecWarmUp} calls this on a thread of its own. */
+    static void warmUp() {
+        try {
+            Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(java.util.Map.of("warm", 1)), OBJECT);
+        } catch (IOException | RuntimeException e) {
+            // only a warm-up: the first job will meet and report whatever this met
+        }
     }
 
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return Json.MAPPER;
     }
 
     public static TypeFactory types() {
-        return MAPPER.getTypeFactory();
+        return TYPES;
     }
 
     public static JavaType objectType() {
@@ -62,7 +67,7 @@ public final class PayloadCodec {
             return bytes;
         }
         byte[] number = ScalarJson.encode(value);
-        return number != null ? number : MAPPER.writeValueAsBytes(value);
+        return number != null ? number : Json.MAPPER.writeValueAsBytes(value);
     }
 
     @SuppressWarnings("unchecked")
@@ -71,6 +76,6 @@ public final class PayloadCodec {
             return (T) bytes;
         }
         Object number = ScalarJson.decode(bytes, type.getRawClass());
-        return number != null ? (T) number : MAPPER.readValue(bytes, type);
+        return number != null ? (T) number : Json.MAPPER.readValue(bytes, type);
     }
 }

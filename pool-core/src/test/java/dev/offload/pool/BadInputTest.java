@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +53,19 @@ class BadInputTest {
                     .hasMessageContaining("broke its channel").hasMessageContaining("garbage on the channel");
             assertThat(pool.submit(Echo.class, "still serving").join()).isEqualTo("still serving");
         }
+    }
+
+    @Test
+    void shouldNameWhatAWorkerJvmWroteOnItsPipeBeforeHello() {
+        // -verbose:gc makes the worker's JVM print "[0.004s][info][gc] Using G1" on stdout, the
+        // pipe, before main runs: the worker then exits by itself, with 0, once the parent gives up
+        // on it; the error must say what broke the handshake, not only that it exited.
+        Throwable thrown = catchThrowable(() -> WorkerPool.start(TestPools.config("pipe", 1)
+                .workerJvmArgs(List.of("-verbose:gc")).build()).close());
+        assertThat(thrown).isInstanceOf(OffloadException.class)
+                .hasMessageContaining("failed its handshake")
+                .hasMessageContaining("garbage on the channel")
+                .hasMessageContaining("as text \"[0.");
     }
 
     @Test

@@ -276,6 +276,22 @@ public final class FrameCodec {
         return h.toFrame(handler, payload);
     }
 
+    /**
+     * Eight bytes as text, when they are all printable ASCII: what a JVM agent or a stray
+     * {@code println} wrote where a frame belongs reads better as {@code "Profilin"} than in hex.
+     */
+    private static String asText(long bytes) {
+        StringBuilder text = new StringBuilder(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            int b = (int) (bytes >>> shift) & 0xff;
+            if (b < 0x20 || b > 0x7e) {
+                return "";
+            }
+            text.append((char) b);
+        }
+        return ", as text \"" + text + "\": something else wrote to the channel";
+    }
+
     private static Header parseHeader(ByteBuffer buf, long maxFrameBytes, String source) throws CorruptFrameException {
         int rest = buf.getInt();
         short magic = buf.getShort();
@@ -284,8 +300,8 @@ public final class FrameCodec {
         boolean inArena = magic == ARENA_MAGIC;
         if (magic != MAGIC && !inArena) {
             throw new CorruptFrameException(String.format(
-                    "%s: garbage on the channel: expected frame magic 0x%04x, got 0x%04x (first bytes %08x)",
-                    source, MAGIC, magic, rest));
+                    "%s: garbage on the channel: expected frame magic 0x%04x, got 0x%04x (first bytes %08x%04x%02x%02x%s)",
+                    source, MAGIC, magic, rest, magic, version, code, asText(buf.getLong(buf.position() - 8))));
         }
         if (version != VERSION) {
             throw new CorruptFrameException(source + ": frame version " + version + " is not supported (expected "

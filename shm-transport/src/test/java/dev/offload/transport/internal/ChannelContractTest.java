@@ -336,7 +336,8 @@ public abstract class ChannelContractTest {
                 .isInstanceOf(CorruptFrameException.class)
                 .hasMessageContaining(WORKER)
                 .hasMessageContaining("garbage")
-                .hasMessageContaining("magic");
+                .hasMessageContaining("magic")
+                .hasMessageContaining("first bytes 7468697320697320, as text \"this is \"");
     }
 
     @Test

@@ -225,6 +225,9 @@ public final class WorkerLauncher implements AutoCloseable {
             return new WorkerProcess(id, process, channel, stderr, shmDir);
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
+            // A worker still running when the handshake failed exits once we close its channel,
+            // often with 0: then the handshake's failure, not that exit, is what went wrong.
+            boolean handshakeFailed = process.isAlive() && !timedOut.get();
             if (doorbell != null) {
                 doorbell.close();
             }
@@ -244,7 +247,8 @@ public final class WorkerLauncher implements AutoCloseable {
             String what = aborted.contains(id) ? "was stopped during start-up: the pool is stopping"
                     : timedOut.get()
                     ? "did not say HELLO within workers.startTimeout (" + config.startTimeout().toMillis() + " ms)"
-                    : exit >= 0 ? ExitStatus.describe(exit) + " during start-up" : "failed its handshake: " + e.getMessage();
+                    : exit >= 0 && !handshakeFailed ? ExitStatus.describe(exit) + " during start-up"
+                    : "failed its handshake: " + e.getMessage();
             throw new WorkerStartException("worker " + id + " " + what, exit, tail);
         }
     }

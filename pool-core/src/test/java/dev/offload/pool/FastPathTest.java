@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -492,11 +493,19 @@ class FastPathTest {
         }
     }
 
+    /** The kills after which the racing callers stop, if they have not run all their jobs. */
+    private static final int RACING_KILLS = 60;
+
     /**
      * Two threads, two workers, and a serving worker SIGKILLed every 300 ms: each thread runs jobs
      * one at a time, mostly waiting in join() (so callers take the reader role, racing each other
      * and the reader thread), sometimes only through a dependent stage. Every job must finish
      * exactly once with its own answer.
+     *
+     * <p>Each thread runs 8,000 jobs, or stops early once the storm has killed {@value #RACING_KILLS}
+     * workers: the storm, not the job count, is the test, and how many jobs fit between kills is
+     * the machine's speed at starting JVMs: on a 2-core VM where a shm worker's start costs about
+     * 750 ms of CPU, 16,000 jobs took 90-106 s, about 130 jobs a kill, close to the 120 s timeout.
      */
     @Test
     void callersRacingForTheReaderRoleWhileWorkersDieShouldEachGetTheirOwnAnswerOnce() throws Exception {
@@ -506,6 +515,7 @@ class FastPathTest {
             ScheduledExecutorService chaos = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "offload-test-chaos"));
             ExecutorService callers = Executors.newFixedThreadPool(threads, r -> new Thread(r, "test-caller"));
             AtomicInteger kills = new AtomicInteger();
+            LongAdder answered = new LongAdder();
             try {
                 chaos.scheduleAtFixedRate(() -> Arrays.stream(pool.links()).map(link -> link.worker.pid())
                         .map(ProcessHandle::of).flatMap(Optional::stream).filter(ProcessHandle::isAlive).findAny()
@@ -517,16 +527,17 @@ class FastPathTest {
                 for (int t = 0; t < threads; t++) {
                     long base = t * 1_000_000L;
                     done.add(callers.submit(() -> {
-                        for (long i = base; i < base + perThread; i++) {
+                        for (long i = base; i < base + perThread && kills.get() < RACING_KILLS; i++) {
                             CompletableFuture<Long> square = pool.submit(Square.class, i);
                             long answer = i % 10 == 0 ? square.thenApply(v -> v).get(60, TimeUnit.SECONDS) : square.join();
                             assertThat(answer).isEqualTo(i * i);
+                            answered.increment();
                         }
-                        return perThread;
+                        return 1;
                     }));
                 }
                 for (Future<Integer> f : done) {
-                    assertThat(f.get(150, TimeUnit.SECONDS)).isEqualTo(perThread);
+                    assertThat(f.get(150, TimeUnit.SECONDS)).isEqualTo(1);
                 }
             } finally {
                 chaos.shutdownNow();
@@ -537,7 +548,8 @@ class FastPathTest {
             Counters c = pool.counters();
             System.out.printf("racing callers: %,d jobs, %d kills, %d crashes seen; %,d written by submit(), %,d read by callers%n",
                     stats.completed(), kills.get(), stats.crashes(), c.sentBySubmit.sum(), c.readByCaller.sum());
-            assertThat(stats.completed()).isEqualTo((long) threads * perThread);
+            assertThat(stats.completed()).isEqualTo(answered.sum());
+            assertThat(stats.completed()).isGreaterThanOrEqualTo(1_000L); // between kills, not only around them
             assertThat(stats.failed()).isZero();
             assertThat(kills.get()).isPositive();
             assertThat(c.readByCaller.sum()).isPositive();

@@ -58,6 +58,20 @@ class WorkerCommandTest {
     }
 
     @Test
+    void shouldRunTheSerialCollectorUnlessTheUsersArgsChooseOne() {
+        assertThat(WorkerCommand.command(PoolConfig.defaults())).containsOnlyOnce("-XX:+UseSerialGC")
+                .noneMatch(arg -> arg.matches("-XX:[+-]Use(G1|Parallel|Z|Shenandoah)GC"));
+        for (String choice : List.of("-XX:+UseG1GC", "-XX:+UseParallelGC", "-XX:+UseZGC", "-XX:-UseSerialGC")) {
+            List<String> cmd = WorkerCommand.command(PoolConfig.builder().workerJvmArgs(List.of("-Xss1m", choice)).build());
+            assertThat(cmd).as(choice).doesNotContain("-XX:+UseSerialGC").containsOnlyOnce(choice);
+        }
+        assertThat(WorkerCommand.command(PoolConfig.builder().workerJvmArgs(List.of("-XX:+UseStringDeduplication")).build()))
+                .contains("-XX:+UseSerialGC"); // a GC option is not a choice of collector
+        assertThat(WorkerCommand.command(PoolConfig.builder().workerEnv(Map.of("JAVA_TOOL_OPTIONS", " -Xss2m -XX:+UseG1GC")).build()))
+                .doesNotContain("-XX:+UseSerialGC");
+    }
+
+    @Test
     void shouldUseAConfiguredClassPath() {
         List<String> cmd = WorkerCommand.command(PoolConfig.builder().workerClassPath("/opt/app/lib/*").build());
         assertThat(cmd.get(cmd.size() - 2)).isEqualTo("/opt/app/lib/*");

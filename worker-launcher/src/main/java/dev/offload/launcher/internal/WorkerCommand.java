@@ -61,10 +61,10 @@ final class WorkerCommand {
      * 35-41k requests/s against 23-33k, once warm (a worker's first two young collections, 10-20 s
      * after its start, still took 34-114 ms: the heap's pages touched for the first time); an idle
      * shm pool 0.83 % of a core against 0.87-0.93 %; a worker's start unchanged (first job at
-     * 524-564 ms of uptime either way). A handler that keeps
-     * a large heap live may want another: {@code -XX:+UseG1GC} (or another collector's flag) in
-     * {@code workers.jvmArgs}, or in {@code JAVA_TOOL_OPTIONS} or {@code JDK_JAVA_OPTIONS} among
-     * {@code workers.env}, replaces this one: a JVM given two collectors does not start.
+     * 524-564 ms of uptime either way). A handler that keeps a large heap live may want another:
+     * {@code -XX:+UseG1GC} (or another collector's flag) in {@code workers.jvmArgs}, or in
+     * {@code JAVA_TOOL_OPTIONS} or {@code JDK_JAVA_OPTIONS} among {@code workers.env}, replaces this
+     * one: a JVM given two collectors does not start.
      */
     static final String DEFAULT_COLLECTOR = "-XX:+UseSerialGC";
     private static final Pattern COLLECTOR_CHOICE =

@@ -225,9 +225,6 @@ public final class WorkerLauncher implements AutoCloseable {
             return new WorkerProcess(id, process, channel, stderr, shmDir);
         } catch (IOException | RuntimeException e) {
             deadline.cancel(false);
-            // A worker still running when the handshake failed exits once we close its channel,
-            // often with 0: then the handshake's failure, not that exit, is what went wrong.
-            boolean handshakeFailed = process.isAlive() && !timedOut.get();
             if (doorbell != null) {
                 doorbell.close();
             }
@@ -247,8 +244,10 @@ public final class WorkerLauncher implements AutoCloseable {
             String what = aborted.contains(id) ? "was stopped during start-up: the pool is stopping"
                     : timedOut.get()
                     ? "did not say HELLO within workers.startTimeout (" + config.startTimeout().toMillis() + " ms)"
-                    : exit >= 0 && !handshakeFailed ? ExitStatus.describe(exit) + " during start-up"
-                    : "failed its handshake: " + e.getMessage();
+                    // A worker exits with 0 during start-up only when its channel ends: we closed it
+                    // because the handshake failed, and that failure is the news. Any other exit
+                    // status is the worker's own (its stderr tail follows).
+                    : exit > 0 ? ExitStatus.describe(exit) + " during start-up" : "failed its handshake: " + e.getMessage();
             throw new WorkerStartException("worker " + id + " " + what, exit, tail);
         }
     }

@@ -299,9 +299,10 @@ public final class FrameCodec {
         byte code = buf.get();
         boolean inArena = magic == ARENA_MAGIC;
         if (magic != MAGIC && !inArena) {
+            long first = buf.getLong(buf.position() - 8); // the eight bytes just read, as they came
             throw new CorruptFrameException(String.format(
-                    "%s: garbage on the channel: expected frame magic 0x%04x, got 0x%04x (first bytes %08x%04x%02x%02x%s)",
-                    source, MAGIC, magic, rest, magic, version, code, asText(buf.getLong(buf.position() - 8))));
+                    "%s: garbage on the channel: expected frame magic 0x%04x, got 0x%04x (first bytes %016x%s)",
+                    source, MAGIC, magic, first, asText(first)));
         }
         if (version != VERSION) {
             throw new CorruptFrameException(source + ": frame version " + version + " is not supported (expected "

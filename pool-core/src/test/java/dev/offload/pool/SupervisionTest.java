@@ -38,10 +38,18 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SupervisionTest {
 
+    /** The kill storm's length: it ends after this many kills, if the jobs are not all done. */
+    private static final int STORM_KILLS = 100;
+
     /**
      * The kill storm: every 400 ms a random worker JVM of the pool, starting or serving, is
-     * SIGKILLed, as the OOM killer does. Killed start-ups are not a crash loop, and every job
-     * completes exactly once.
+     * SIGKILLed, as the OOM killer does, {@value #STORM_KILLS} times at most. Killed start-ups are
+     * not a crash loop, and every job completes exactly once.
+     *
+     * <p>The storm is bounded because its length, not the number of kills, was the machine's speed
+     * at starting JVMs: on a 2-core VM where a shm worker's start takes about a second, most kills
+     * land on starting workers (138 of 158 in one run), and the 600 jobs took 91-215 s under an
+     * unbounded storm. After its last kill the pool must still finish every job, exactly once.
      */
     @ParameterizedTest
     @ValueSource(strings = {"pipe", "shm"})
@@ -67,7 +75,7 @@ class SupervisionTest {
             }
             AtomicInteger startingKilled = new AtomicInteger();
             AtomicInteger servingKilled = new AtomicInteger();
-            try (KillStorm storm = KillStorm.every(Duration.ofMillis(400),
+            try (KillStorm storm = KillStorm.every(Duration.ofMillis(400), STORM_KILLS,
                     victim -> (serving.contains(victim.pid()) ? servingKilled : startingKilled).incrementAndGet())) {
                 CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(240, TimeUnit.SECONDS);
             }
@@ -77,7 +85,8 @@ class SupervisionTest {
             assertThat(stats.completed()).isEqualTo(jobs);
             assertThat(stats.failed()).isZero();
             assertThat(stats.crashLoop()).isFalse();
-            assertThat(startingKilled.get() + servingKilled.get()).isPositive();
+            assertThat(startingKilled.get()).as("workers killed while starting").isPositive();
+            assertThat(servingKilled.get()).as("workers killed while serving").isPositive();
             System.out.printf("kill storm[%s]: %d jobs, %d workers killed while starting (or before their first answer),"
                     + " %d while serving; %d crashes seen, %d restarts; every job completed once%n", transport, jobs,
                     startingKilled.get(), servingKilled.get(), stats.crashes(), stats.restarts());

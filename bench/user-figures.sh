@@ -3,8 +3,12 @@
 # default config, shm and pipe in one run, and the Node and Python peers right after their Java case.
 #
 #   mvn -B -q package -DskipTests      # first: this script builds nothing
-#   bench/user-figures.sh              # all seven figures, full length (about 6 minutes)
+#   bench/user-figures.sh              # all seven figures, full length (about 9 minutes)
 #   bench/user-figures.sh --quick 1 3  # figures 1 and 3 only, short runs
+#
+# Figure 0, the machine's own noise (how often a spinning thread loses its core), runs first every
+# time: the latency tails of figures 1, 2 and 5 cannot be below it, and on a shared VM it moves
+# by 3x within an hour.
 #
 # Each Java program runs as `java <chronicle.jvm.flags> -cp <examples class path> <main>`: the flags
 # are read from the root pom.xml, nothing else is passed (set OFFLOAD_* or JAVA_HOME yourself if you
@@ -19,12 +23,13 @@ figures=()
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=true ;;
-    [1-7]) figures+=("$arg") ;;
+    [0-7]) figures+=("$arg") ;;
     -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "user-figures.sh: unknown argument $arg (try --help)" >&2; exit 2 ;;
   esac
 done
 [ ${#figures[@]} -gt 0 ] || figures=(1 2 3 4 5 6 7)
+[ "${figures[0]}" = 0 ] || figures=(0 "${figures[@]}")
 
 jar=$(ls "$repo"/examples/target/examples-*.jar 2>/dev/null | grep -v -e sources -e tests | head -n 1 || true)
 classpath_file="$repo/examples/target/classpath.txt"
@@ -48,6 +53,7 @@ if $quick; then
   rt=(--jobs=5000 --warmup=2000);   node_args=(5000 2000)
   tp=(--warmup=10000 --rounds=3 --jobs=20000); py_args=(50000 10000 256)
   big=(--jobs=200 --warmup=50);     ping=(--seconds=3);  idle=(--seconds=5); starts=(--runs=3)
+  noise=(--seconds=2)
 else
   # Round trips (figures 1, 2): 400,000 warm-up. The workers run at workers.nice 10, so their JIT
   # threads get a small share of the cores while the caller runs: after 100,000 jobs the plain
@@ -68,7 +74,7 @@ else
   # Idle CPU (figure 6): 30 s per transport. /proc counts in 10 ms ticks, so a 10 s window is 10
   # ticks per 1 % of a core: the same pool read 0.9, 1.2 and 1.4 % over 10 s, and 0.73 % over 30 s.
   idle=(--seconds=30)
-  big=();  ping=();  starts=()
+  big=();  ping=();  starts=();  noise=()
 fi
 
 logs=$(mktemp -d "${TMPDIR:-/tmp}/offload-user-figures.XXXXXX")
@@ -119,6 +125,7 @@ each_transport() {
 
 for figure in "${figures[@]}"; do
   case "$figure" in
+    0) java_main MachineNoise "${noise[@]}" ;;
     1) each_transport EventLoopRoundTrip "${rt[@]}"
        peer node fork-ipc-roundtrip "$repo/docs/peers/fork-ipc-roundtrip.js" "${node_args[@]}" ;;
     2) each_transport PlainMainRoundTrip "${rt[@]}" ;;

@@ -18,9 +18,18 @@ final class Report {
 
     /** A title line, the config in use, and the table header. */
     static void title(int figure, String what, PoolConfig config) {
+        title(figure, what, "; pool config: " + BenchConfig.differences(config));
+    }
+
+    /** A title line and the table header, for a figure without a pool. */
+    static void title(int figure, String what) {
+        title(figure, what, "");
+    }
+
+    private static void title(int figure, String what, String more) {
         System.out.printf(Locale.ROOT, "%n## figure %d: %s%n", figure, what);
-        System.out.printf(Locale.ROOT, "JDK %s, %d processors; pool config: %s%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), BenchConfig.differences(config));
+        System.out.printf(Locale.ROOT, "JDK %s, %d processors%s%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), more);
         System.out.println(HEADER);
         System.out.println("|---|---|---|---|---|---|---|---|---|");
     }

@@ -23,6 +23,8 @@ final class Counters {
     final LongAdder readerNaps = new LongAdder();
     /** Times an attached answer loop heard a doorbell (for tests and tuning). */
     final LongAdder loopWakeups = new LongAdder();
+    /** Answers an attached loop caught by sweeping on briefly, with no doorbell rung (for tests and tuning). */
+    final LongAdder loopSweepsCaught = new LongAdder();
     /**
      * Sleeps of the reader thread that ended by the safety net's time and then found the answer to a
      * job sent at least 50 ms before: lost wake-ups.

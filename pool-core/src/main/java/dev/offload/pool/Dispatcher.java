@@ -21,6 +21,7 @@ final class Dispatcher {
         // The job was made on this thread a moment ago: its submit time serves as its send time.
         if (link != null && send(link, job, false, job.submittedAt)) {
             pool.counters().sentBySubmit.increment();
+            pool.reader().submittedOnLoop();
             return true;
         }
         return false;

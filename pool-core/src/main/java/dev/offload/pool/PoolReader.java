@@ -32,7 +32,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>With an {@link AnswerLoop} attached ({@link WorkerPool#readAnswersOn}) the doorbells are
  * watched by that loop's selector instead, and a ring makes the loop's own thread take the role
- * and read ({@link #readOnLoop}): one wake-up per answer, the loop's. The reader thread then sleeps
+ * and read ({@link #readOnLoop}): one wake-up per answer, the loop's, or none when the loop
+ * submitted the job itself and the answer came while it swept on for a few microseconds after
+ * ({@link #submittedOnLoop}, {@link #sweepBriefly}). The reader thread then sleeps
  * on its selector with no doorbell in it, woken only by requests and its safety net, and never
  * spins. Which of the two watches the doorbells is decided by the reader thread alone
  * ({@link #place}), so a doorbell is never read by both at once for long. The loop never waits:
@@ -72,6 +74,21 @@ final class PoolReader implements AutoCloseable {
     /** Jobs in flight per live worker, on average, from which the reader thread naps rather than sleeps. */
     private static final int NAP_IN_FLIGHT_PER_WORKER = 8;
     /**
+     * The longest an attached loop keeps sweeping, with jobs in flight, before it arms the doorbells
+     * and returns to its own I/O. An answer that comes within it costs the worker no ring and the
+     * loop no wake-up (5-20 us each on a small VM, more than a short job's whole round trip); one
+     * that does not costs the loop this much CPU.
+     */
+    static final long LOOP_SPIN_CAP_NANOS = 10_000;
+    /** Brief sweeps in a row that caught nothing, after which the loop stops sweeping on. */
+    private static final int LOOP_MISSES_TO_STOP = 3;
+    /**
+     * While it does not sweep on, the loop still tries once in this many times (a power of two), to
+     * find out when answers come fast again: the time to an answer it was woken for includes its own
+     * wake-up, always longer than the cap, so that cannot tell.
+     */
+    private static final int LOOP_PROBE_EVERY = 4;
+    /**
      * How long before a full sleep of the reader thread ended a job must have been sent for its
      * answer, read right after, to count as a lost wake-up ({@code lateReads}): an answer to a job
      * sent just as the safety net fired is only a coincidence (seen once in {@code .ci/run}).
@@ -84,6 +101,20 @@ final class PoolReader implements AutoCloseable {
     private final SpinGate gate;
     /** Role-owned: how long to spin before sleeping, from how soon answers have come. */
     private final AdaptiveSpin spin;
+    /** How long an attached loop sweeps on for an answer: {@link #LOOP_SPIN_CAP_NANOS}, or 0 when spinning is off. */
+    private final long loopSpinNanos;
+    /** Role-owned, the attached loop's: sweeping on has been catching answers ({@link #sweepBriefly}). */
+    private boolean loopSpins;
+    /** Role-owned, the attached loop's: brief sweeps in a row that caught nothing. */
+    private int loopMisses;
+    /** Role-owned, the attached loop's: times it found nothing and did not sweep on. */
+    private int loopProbes;
+    /** A read on the attached loop is queued on it, after a job the loop itself submitted ({@link #submittedOnLoop}). */
+    private volatile boolean loopReadQueued;
+    private final Runnable loopRead = () -> {
+        loopReadQueued = false;
+        readOnLoop();
+    };
     /** Role-owned: nanoTime since when the holders have found nothing, 0 while frames come. */
     private long idleSince;
     /**
@@ -125,6 +156,7 @@ final class PoolReader implements AutoCloseable {
         this.pool = pool;
         this.gate = gate;
         this.spin = new AdaptiveSpin(spinCapNanos);
+        this.loopSpinNanos = Math.min(spinCapNanos, LOOP_SPIN_CAP_NANOS);
         this.selector = Selector.open();
     }
 
@@ -593,6 +625,21 @@ final class PoolReader implements AutoCloseable {
 
     // ---- the attached loop's thread ----
 
+    /**
+     * From {@code submit()}, once its JOB frame is written: when the calling thread is the attached
+     * loop's, queues a read on the loop, which runs when the loop's current task (the callback that
+     * submitted) returns and before the loop sleeps. It sweeps on briefly for the answer
+     * ({@link #sweepBriefly}), so a short job's answer needs neither the worker's ring nor the loop's
+     * wake-up. One queued read at a time.
+     */
+    void submittedOnLoop() {
+        AnswerLoop loop = placedLoop;
+        if (loop != null && !loopReadQueued && loop.inLoop()) {
+            loopReadQueued = true;
+            loop.execute(loopRead);
+        }
+    }
+
     /** A worker's doorbell rang, heard by the attached loop: reads it away and reads the answers. */
     private void loopHeard(WorkerLink link) {
         if (link.channel.drainWakeups()) {
@@ -603,9 +650,11 @@ final class PoolReader implements AutoCloseable {
     }
 
     /**
-     * Takes the role and reads until nothing is left, without spinning (the loop has its own I/O to
-     * serve), then lets the role go with every wake-up armed. When the role is held (a caller leads,
-     * the reader thread reads), the holder is asked to sweep once more before it lets go.
+     * Takes the role and reads until nothing is left, then, once, sweeps on for a few microseconds
+     * if jobs are in flight and that has been catching answers ({@link #sweepBriefly}: never longer,
+     * the loop has its own I/O to serve), then lets the role go with every wake-up armed. When the
+     * role is held (a caller leads, the reader thread reads), the holder is asked to sweep once more
+     * before it lets go.
      */
     void readOnLoop() {
         ReaderRole.Holder me = ReaderRole.mine();
@@ -619,17 +668,72 @@ final class PoolReader implements AutoCloseable {
         }
         callerLeads = false;
         mayBlock = false; // an event loop: a send that would wait goes to the reader thread
+        boolean waited = false;
         while (true) {
             int n = sweep(me);
             if (n < 0) {
                 return; // stolen while user code ran: a rescuer reads now
             }
-            if (n > 0 && wanted.get() == 0) {
-                continue;
+            if (n > 0) {
+                if (wanted.get() == 0) {
+                    continue;
+                }
+            } else if (!waited) {
+                waited = true; // once a turn: the loop's own I/O comes next
+                n = sweepBriefly(me);
+                if (n < 0) {
+                    return;
+                }
+                if (n > 0) {
+                    continue;
+                }
             }
             if (release(me)) {
                 return;
             }
+        }
+    }
+
+    /**
+     * For an attached loop holding the role that found nothing: sweeps on, without yielding,
+     * parking or spin-waiting (the loop must not block), until a frame comes or {@link #LOOP_SPIN_CAP_NANOS} pass,
+     * while jobs are in flight and a spinning slot is free ({@link SpinGate}: with every core taken
+     * nobody spins). It keeps doing so while it catches answers, stops after
+     * {@link #LOOP_MISSES_TO_STOP} misses in a row (long jobs: the doorbell is cheaper then), and
+     * tries again once in {@link #LOOP_PROBE_EVERY}. The frames read, or -1 when the role was taken.
+     */
+    private int sweepBriefly(ReaderRole.Holder me) {
+        if (loopSpinNanos == 0 || wanted.get() > 0 || nothingInFlight()) {
+            return 0; // before the probe count: these say nothing about how soon answers come
+        }
+        if (!loopSpins && (++loopProbes & (LOOP_PROBE_EVERY - 1)) != 0) {
+            return 0;
+        }
+        if (!gate.tryEnter()) {
+            return 0;
+        }
+        try {
+            disarmAll(); // we are reading: no worker needs to ring the loop (release() arms them again)
+            long deadline = System.nanoTime() + loopSpinNanos;
+            // No Thread.onSpinWait: BlockHound counts it as waiting, and each turn is a poll of
+            // every worker's queue, work of its own (bounded by the deadline, as any I/O a loop does).
+            while (System.nanoTime() - deadline < 0 && wanted.get() == 0 && !pool.isClosing()) {
+                int n = sweep(me);
+                if (n > 0) {
+                    loopSpins = true;
+                    loopMisses = 0;
+                    pool.counters().loopSweepsCaught.increment();
+                }
+                if (n != 0) {
+                    return n;
+                }
+            }
+            if (++loopMisses >= LOOP_MISSES_TO_STOP) {
+                loopSpins = false;
+            }
+            return 0;
+        } finally {
+            gate.exit();
         }
     }
 

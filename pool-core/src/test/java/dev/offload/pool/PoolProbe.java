@@ -19,4 +19,9 @@ public final class PoolProbe {
     public static long loopWakeups(WorkerPool pool) {
         return pool.counters().loopWakeups.sum();
     }
+
+    /** Answers an attached loop caught by sweeping on after a job it submitted, with no doorbell rung. */
+    public static long loopSweepsCaught(WorkerPool pool) {
+        return pool.counters().loopSweepsCaught.sum();
+    }
 }

@@ -68,7 +68,7 @@ class BenchCommandTest {
                 .containsPattern("(?m)^pipe\\s+\\d+\\.\\d\\s+")
                 .containsPattern("pipe/shm at p50: \\d+\\.\\dx");
         // One table per case, each with both transports and their ratio.
-        assertThat(run.out()).containsPattern("(?s)callback: 100 round trips of 16 bytes.*withExecutor.*"
+        assertThat(run.out()).containsPattern("(?s)callback: 100 round trips of 16 bytes.*Netty event loop that reads the answers.*"
                         + "\nshm\\s+\\d+\\.\\d\\s.*\npipe\\s+\\d+\\.\\d\\s.*\npipe/shm at p50: \\d+\\.\\dx")
                 .containsPattern("(?s)large: 5 round trips of 1 MiB.*"
                         + "\nshm\\s+\\d+\\.\\d\\s.*\npipe\\s+\\d+\\.\\d\\s.*\npipe/shm at p50: \\d+\\.\\dx");

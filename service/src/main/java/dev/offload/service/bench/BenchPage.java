@@ -83,7 +83,7 @@ final class BenchPage {
     private void latency(StringBuilder out, List<LatencySeries> series) {
         out.append("<h2>Latency by percentile</h2>\n<p>").append(Svg.escape(String.format(Locale.ROOT,
                 "No-op jobs on one worker, sequential. Round trip: %,d of %d bytes, the caller waiting in join(). "
-                        + "Callback: %,d of %d bytes, each submitted from the last one's completion callback on one thread. "
+                        + "Callback: %,d of %d bytes, each submitted from the last one's completion callback on a Netty event loop that reads the answers. "
                         + "%s: %,d round trips of that size. Solid lines: shm; dashed: pipe.",
                 settings.jobs(), settings.payloadBytes(), settings.jobs(), settings.payloadBytes(),
                 BenchReport.size(settings.largePayloadBytes()), settings.largeJobs())))

@@ -50,7 +50,7 @@ final class BenchReport {
         }
         if (settings.runs(BenchCase.callback)) {
             out.append(String.format(Locale.ROOT, "%ncallback: %,d round trips of %d bytes after %,d warm-up, each job submitted from "
-                    + "the last one's completion callback on one thread (JobOptions.withExecutor)%n",
+                    + "the last one's completion callback on a Netty event loop that reads the answers (readAnswersOn)%n",
                     settings.jobs(), settings.payloadBytes(), settings.warmup()));
             latencyTable(out, BenchResult::callbackMicros);
         }

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param reason             why it is not available; null otherwise
  * @param latencyMicros      round trips with the caller blocked in {@code join()}
  * @param jobsPerSecond      throughput with many jobs in flight
- * @param callbackMicros     round trips chained through completion callbacks on a single-thread executor
+ * @param callbackMicros     round trips chained through completion callbacks on a Netty event loop reading the answers
  * @param largePayloadMicros round trips of the large payload, the caller blocked in {@code join()}
  * @param histograms         each latency case's round trips in nanoseconds, for the page and the
  *                           .hgrm files; not in the JSON (the percentiles above are)

@@ -1,19 +1,26 @@
 package dev.offload.service.bench;
 
+import dev.offload.netty.NettyAnswerLoop;
+import dev.offload.pool.AnswerLoop;
 import dev.offload.pool.JobOptions;
 import dev.offload.pool.WorkerPool;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
 import org.HdrHistogram.Histogram;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Round trips of a caller that never blocks, as an event loop's: each job is submitted from the
- * completion callback of the one before, and completes (through {@code JobOptions.withExecutor})
- * on one thread, {@code offload-bench-loop}, standing in for the loop. Everything but
- * {@link #measure} runs on that thread, so the fields need no synchronisation.
+ * completion callback of the one before, on a Netty event loop (epoll where the machine has it,
+ * else NIO) that also reads the pool's answers ({@link WorkerPool#readAnswersOn}), as
+ * {@code offload serve}'s first loop does; futures complete on it ({@code JobOptions.withExecutor}).
+ * Everything but {@link #measure} runs on the loop's thread, so the fields need no synchronisation.
  */
 final class CallbackRoundTrips {
     private final WorkerPool pool;
@@ -26,7 +33,7 @@ final class CallbackRoundTrips {
     private int next;
     private long started;
 
-    private CallbackRoundTrips(WorkerPool pool, byte[] payload, ExecutorService loop, int warmup, int jobs) {
+    private CallbackRoundTrips(WorkerPool pool, byte[] payload, Executor loop, int warmup, int jobs) {
         this.pool = pool;
         this.payload = payload;
         this.onLoop = JobOptions.defaults().withExecutor(loop);
@@ -41,14 +48,17 @@ final class CallbackRoundTrips {
      * @throws java.util.concurrent.CompletionException when a job failed
      */
     static Histogram measure(WorkerPool pool, byte[] payload, int warmup, int jobs) throws InterruptedException {
-        ExecutorService loop = Executors.newSingleThreadExecutor(task -> new Thread(task, "offload-bench-loop"));
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         try {
+            EventLoop loop = group.next();
             CallbackRoundTrips trips = new CallbackRoundTrips(pool, payload, loop, warmup, jobs);
-            loop.execute(trips::submitNext);
-            return trips.done.join();
+            try (AnswerLoop.Attachment reading = pool.readAnswersOn(NettyAnswerLoop.of(loop))) {
+                loop.execute(trips::submitNext);
+                return trips.done.join();
+            }
         } finally {
-            loop.shutdown();
-            loop.awaitTermination(10, TimeUnit.SECONDS);
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
     }
 

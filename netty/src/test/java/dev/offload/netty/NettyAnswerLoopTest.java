@@ -81,7 +81,8 @@ class NettyAnswerLoopTest {
                     - (PoolProbe.readsLeftToReaderThread(pool) - leftBefore);
             // The loop reads an answer when the worker's doorbell wakes it, or, right after it
             // submitted, by sweeping on for a few microseconds (no doorbell rung at all).
-            assertThat(loopWakeups + caught).as("answers the loop heard itself or caught sweeping on (%d caught)", caught)
+            assertThat(loopWakeups + caught)
+                    .as("answers the loop heard itself or caught sweeping on (%d caught)", caught)
                     .isGreaterThanOrEqualTo(jobs / 2);
             assertThat(readerWakeups).as("times the pool's reader thread was woken meanwhile").isLessThan(jobs / 10);
         }
@@ -114,13 +115,15 @@ class NettyAnswerLoopTest {
                 chains.add(caught + " caught/" + (PoolProbe.loopWakeups(pool) - heardBefore) + " heard");
             }
             System.out.printf("brief sweeps on %s, chains of %d jobs: %s%n", kind, jobs, chains);
-            assertThat(caught).as("answers caught sweeping on in the last of %d chains of %d jobs: %s", chains.size(), jobs, chains)
+            assertThat(caught)
+                    .as("answers caught sweeping on in the last of %d chains of %d jobs: %s", chains.size(), jobs, chains)
                     .isGreaterThanOrEqualTo(jobs / 2);
         }
     }
 
     /** Squares {@code i}, then {@code i + 1} from its completion, up to {@code jobs}; each answer must come on the loop. */
-    private static void squares(EventLoop loop, WorkerPool pool, JobOptions onLoop, int jobs, long i, CompletableFuture<Integer> done) {
+    private static void squares(EventLoop loop, WorkerPool pool, JobOptions onLoop, int jobs, long i,
+                                CompletableFuture<Integer> done) {
         if (i == jobs) {
             done.complete(jobs);
             return;

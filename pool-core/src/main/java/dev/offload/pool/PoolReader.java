@@ -109,7 +109,7 @@ final class PoolReader implements AutoCloseable {
     private int loopMisses;
     /** Role-owned, the attached loop's: times it found nothing and did not sweep on. */
     private int loopProbes;
-    /** A read on the attached loop is queued on it, after a job the loop itself submitted ({@link #submittedOnLoop}). */
+    /** A read is queued on the attached loop, after a job the loop itself submitted ({@link #submittedOnLoop}). */
     private volatile boolean loopReadQueued;
     private final Runnable loopRead = () -> {
         loopReadQueued = false;
@@ -696,9 +696,9 @@ final class PoolReader implements AutoCloseable {
 
     /**
      * For an attached loop holding the role that found nothing: sweeps on, without yielding,
-     * parking or spin-waiting (the loop must not block), until a frame comes or {@link #LOOP_SPIN_CAP_NANOS} pass,
-     * while jobs are in flight and a spinning slot is free ({@link SpinGate}: with every core taken
-     * nobody spins). It keeps doing so while it catches answers, stops after
+     * parking or spin-waiting (the loop must not block), until a frame comes or
+     * {@link #LOOP_SPIN_CAP_NANOS} pass, while jobs are in flight and a spinning slot is free
+     * ({@link SpinGate}: with every core taken nobody spins). It keeps doing so while it catches answers, stops after
      * {@link #LOOP_MISSES_TO_STOP} misses in a row (long jobs: the doorbell is cheaper then), and
      * tries again once in {@link #LOOP_PROBE_EVERY}. The frames read, or -1 when the role was taken.
      */

@@ -41,18 +41,37 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FastPathTest {
 
+    /**
+     * Once the caller's path is compiled. In a fresh JVM the time from writing the JOB frame to
+     * taking the reader role in join() is long enough for the worker to answer first about half the
+     * time, and the pool's reader thread, woken by the worker's doorbell, reads that answer: 1,898-2,480
+     * of the first 5,000 read by the caller in five runs of this test alone, before and after the
+     * loop's brief sweep (`.ci/run` failed once with 2,382). After 20,000 jobs 2,572-4,202 of the
+     * next 5,000, after 100,000 jobs 3,096-3,968 (a plain main with the default config, after
+     * 400,000: 99.7 %).
+     */
     @Test
     void aCallerThatSubmitsAndJoinsInTurnShouldReadItsOwnAnswers() {
         try (WorkerPool pool = WorkerPool.start(TestPools.config("shm", 1).build())) {
-            for (long i = 0; i < 5_000; i++) {
+            int warmUp = 100_000;
+            int jobs = 5_000;
+            for (long i = 0; i < warmUp; i++) {
                 assertThat(pool.submit(Square.class, i).join()).isEqualTo(i * i);
             }
             Counters c = pool.counters();
-            System.out.printf("5,000 joined jobs: %,d written by submit(), %,d read by the caller, %,d reader wake-ups%n",
-                    c.sentBySubmit.sum(), c.readByCaller.sum(), c.readerWakeups.sum());
-            assertThat(c.sentBySubmit.sum()).isPositive();
-            assertThat(c.readByCaller.sum()).isGreaterThan(2_500);
-            assertThat(pool.stats().completed()).isEqualTo(5_000);
+            long sentBefore = c.sentBySubmit.sum();
+            long readBefore = c.readByCaller.sum();
+            long wakeupsBefore = c.readerWakeups.sum();
+            for (long i = 0; i < jobs; i++) {
+                assertThat(pool.submit(Square.class, i).join()).isEqualTo(i * i);
+            }
+            long sent = c.sentBySubmit.sum() - sentBefore;
+            long read = c.readByCaller.sum() - readBefore;
+            System.out.printf("%,d joined jobs after %,d: %,d written by submit(), %,d read by the caller, %,d reader wake-ups%n",
+                    jobs, warmUp, sent, read, c.readerWakeups.sum() - wakeupsBefore);
+            assertThat(sent).isPositive();
+            assertThat(read).isGreaterThan(jobs / 2);
+            assertThat(pool.stats().completed()).isEqualTo(warmUp + jobs);
             assertThat(pool.stats().busy()).isZero();
         }
     }

@@ -103,10 +103,11 @@ final class PoolReader implements AutoCloseable {
     private final AdaptiveSpin spin;
     /** How long an attached loop sweeps on for an answer: {@link #LOOP_SPIN_CAP_NANOS}, or 0 when spinning is off. */
     private final long loopSpinNanos;
-    /** Role-owned, the attached loop's: sweeping on has been catching answers ({@link #sweepBriefly}). */
-    private boolean loopSpins;
-    /** Role-owned, the attached loop's: brief sweeps in a row that caught nothing. */
-    private int loopMisses;
+    /**
+     * Role-owned, the attached loop's: brief sweeps in a row that caught nothing, at most
+     * {@link #LOOP_MISSES_TO_STOP}; the loop sweeps on while it is below that ({@link #sweepBriefly}).
+     */
+    private int loopMisses = LOOP_MISSES_TO_STOP;
     /** Role-owned, the attached loop's: times it found nothing and did not sweep on. */
     private int loopProbes;
     /** A read is queued on the attached loop, after a job the loop itself submitted ({@link #submittedOnLoop}). */
@@ -450,23 +451,16 @@ final class PoolReader implements AutoCloseable {
                 continue;
             }
             if (!pool.isClosing() && gate.tryEnter()) {
-                int[] got = new int[1];
+                int got;
                 try {
-                    long deadline = idleSince + spin.budgetNanos();
-                    while (System.nanoTime() - deadline < 0 && !pool.isClosing() && wanted.get() == 0) {
-                        Thread.yield();
-                        got[0] = sweep(me);
-                        if (got[0] != 0) {
-                            break;
-                        }
-                    }
+                    got = sweepUntil(me, idleSince + spin.budgetNanos(), true);
                 } finally {
                     gate.exit();
                 }
-                if (got[0] < 0) {
+                if (got < 0) {
                     return false;
                 }
-                if (got[0] > 0) {
+                if (got > 0) {
                     continue;
                 }
             }
@@ -474,6 +468,24 @@ final class PoolReader implements AutoCloseable {
                 return true;
             }
         }
+    }
+
+    /**
+     * Role holder: sweeps until a frame comes, {@code deadline} (a nanoTime) passes, a caller wants
+     * the role or the pool closes; {@code yield} before each sweep (not on an event loop). The frames
+     * read, 0 when none came, or -1 when the role was taken.
+     */
+    private int sweepUntil(ReaderRole.Holder me, long deadline, boolean yield) {
+        while (System.nanoTime() - deadline < 0 && wanted.get() == 0 && !pool.isClosing()) {
+            if (yield) {
+                Thread.yield();
+            }
+            int n = sweep(me);
+            if (n != 0) {
+                return n;
+            }
+        }
+        return 0;
     }
 
     /** At least {@link #NAP_IN_FLIGHT_PER_WORKER} jobs in flight per live worker, on average. */
@@ -706,35 +718,28 @@ final class PoolReader implements AutoCloseable {
         if (loopSpinNanos == 0 || wanted.get() > 0 || nothingInFlight()) {
             return 0; // before the probe count: these say nothing about how soon answers come
         }
-        if (!loopSpins && (++loopProbes & (LOOP_PROBE_EVERY - 1)) != 0) {
+        if (loopMisses >= LOOP_MISSES_TO_STOP && (++loopProbes & (LOOP_PROBE_EVERY - 1)) != 0) {
             return 0;
         }
         if (!gate.tryEnter()) {
             return 0;
         }
+        int n;
         try {
             disarmAll(); // we are reading: no worker needs to ring the loop (release() arms them again)
-            long deadline = System.nanoTime() + loopSpinNanos;
-            // No Thread.onSpinWait: BlockHound counts it as waiting, and each turn is a poll of
-            // every worker's queue, work of its own (bounded by the deadline, as any I/O a loop does).
-            while (System.nanoTime() - deadline < 0 && wanted.get() == 0 && !pool.isClosing()) {
-                int n = sweep(me);
-                if (n > 0) {
-                    loopSpins = true;
-                    loopMisses = 0;
-                    pool.counters().loopSweepsCaught.increment();
-                }
-                if (n != 0) {
-                    return n;
-                }
-            }
-            if (++loopMisses >= LOOP_MISSES_TO_STOP) {
-                loopSpins = false;
-            }
-            return 0;
+            // No yield and no Thread.onSpinWait (BlockHound counts both as waiting): each turn is a
+            // poll of every worker's queue, work of its own, bounded by the deadline.
+            n = sweepUntil(me, System.nanoTime() + loopSpinNanos, false);
         } finally {
             gate.exit();
         }
+        if (n > 0) {
+            loopMisses = 0;
+            pool.counters().loopSweepsCaught.increment();
+        } else if (n == 0 && loopMisses < LOOP_MISSES_TO_STOP) {
+            loopMisses++;
+        }
+        return n;
     }
 
     // ---- reader thread ----

@@ -50,7 +50,7 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 # Short settings for --quick; the full ones are each program's defaults (see their javadoc).
 if $quick; then
-  rt=(--jobs=5000 --warmup=2000);   node_args=(5000 2000)
+  rt=(--jobs=5000 --warmup=2000);   node_args=(5000 2000);  plain=("${rt[@]}")
   tp=(--warmup=10000 --rounds=3 --jobs=20000); py_args=(50000 10000 256)
   big=(--jobs=200 --warmup=50);     ping=(--seconds=3);  idle=(--seconds=5); starts=(--runs=3)
   noise=(--seconds=2)
@@ -61,6 +61,13 @@ else
   # workers.nice 0); after 400,000 it was 2.6 us in four of four (see BENCHMARKS.md). The Node
   # peer gets the same.
   rt=(--warmup=400000);   node_args=(50000 400000)
+  # Figure 2 also warms up for at least 15 s, and measures 500,000. A fresh pool's sequential
+  # get() settles 10-12 s after it is up, however many jobs that took (400,000 or 1,000,000): until
+  # then the niced workers' JIT threads are still compiling, and the first 50,000 after 400,000
+  # jobs gave p90 15-17 us against 1.4-2.9 us once settled. And 50,000 round trips take 0.1 s here,
+  # so one hiccup of the VM decides their p99 (49.8 and 95.6 us in two runs); 500,000 take about
+  # 1.5 s (BENCHMARKS.md).
+  plain=(--warmup=400000 --warmup-seconds=15 --jobs=500000)
   # Throughput (figure 3): 3,000,000 warm-up per pool, then 5 rounds of 400,000 per transport,
   # shm and pipe interleaved: 5,000,000 jobs per transport, as many as one warm-up and one
   # measured stretch took before. The warm-up: after 400,000 the shm workers' JIT threads still
@@ -128,7 +135,7 @@ for figure in "${figures[@]}"; do
     0) java_main MachineNoise "${noise[@]}" ;;
     1) each_transport EventLoopRoundTrip "${rt[@]}"
        peer node fork-ipc-roundtrip "$repo/docs/peers/fork-ipc-roundtrip.js" "${node_args[@]}" ;;
-    2) each_transport PlainMainRoundTrip "${rt[@]}" ;;
+    2) each_transport PlainMainRoundTrip "${plain[@]}" ;;
     3) java_main Throughput "${tp[@]}"
        peer python3 process-pool-throughput "$repo/docs/peers/process_pool_throughput.py" "${py_args[@]}" ;;
     4) each_transport LargePayloadRoundTrip "${big[@]}" ;;

@@ -4,6 +4,7 @@ import dev.offload.transport.internal.AdaptiveSpin;
 import dev.offload.transport.internal.CorruptFrameException;
 import dev.offload.transport.internal.Frame;
 import dev.offload.transport.internal.FrameType;
+import dev.offload.transport.internal.SpinWait;
 import dev.offload.transport.internal.shm.SpinGate;
 import dev.offload.worker.internal.WorkerProtocol;
 import org.slf4j.Logger;
@@ -472,13 +473,14 @@ final class PoolReader implements AutoCloseable {
 
     /**
      * Role holder: sweeps until a frame comes, {@code deadline} (a nanoTime) passes, a caller wants
-     * the role or the pool closes; {@code yield} before each sweep (not on an event loop). The frames
+     * the role or the pool closes; {@code pause} ({@link SpinWait#pause}) before each sweep (not on an event loop). The frames
      * read, 0 when none came, or -1 when the role was taken.
      */
-    private int sweepUntil(ReaderRole.Holder me, long deadline, boolean yield) {
-        while (System.nanoTime() - deadline < 0 && wanted.get() == 0 && !pool.isClosing()) {
-            if (yield) {
-                Thread.yield();
+    private int sweepUntil(ReaderRole.Holder me, long deadline, boolean pause) {
+        long start = System.nanoTime();
+        for (long now = start; now - deadline < 0 && wanted.get() == 0 && !pool.isClosing(); now = System.nanoTime()) {
+            if (pause) {
+                SpinWait.pause(now - start);
             }
             int n = sweep(me);
             if (n != 0) {
@@ -548,7 +550,7 @@ final class PoolReader implements AutoCloseable {
                 return true;
             }
             if (n == 0) {
-                Thread.yield();
+                SpinWait.pause(now - start);
             }
         }
     }

@@ -44,6 +44,15 @@ final class Supervisor implements Runnable {
     private volatile boolean idleTick;
     /** The first rescue of a stalled callback is a warning, later ones are debug lines. */
     private boolean warnedStall;
+    /**
+     * Whether the last busy tick's sample found every core taken. The spin gate is marked busy only
+     * when two samples in a row say so: one sample counts whatever happened to be runnable at that
+     * instant (a reader woken for a moment, this very thread, a kernel thread), and a mark lasts a
+     * whole tick, in which no reader spins and every job costs its worker a wake-up. Measured with
+     * 500,000 sequential {@code get()}s (one caller, one worker: two running threads on two
+     * cores): one sample marked 1.5-2 % of the jobs' time busy.
+     */
+    private boolean coresTakenLastTick;
 
     Supervisor(WorkerPool pool, Spawner spawner) {
         this.pool = pool;
@@ -126,6 +135,7 @@ final class Supervisor implements Runnable {
         }
         if (!busy) {
             pool.spinGate().markBusy(false); // idle: the next burst starts as if cores were free
+            coresTakenLastTick = false;
         }
         if (pool.hasTimeouts()) {
             for (Job job : pool.queue().waiting()) {
@@ -143,7 +153,9 @@ final class Supervisor implements Runnable {
         }
         rescueStalledReader(now);
         if (busy) {
-            pool.spinGate().markBusy(RunQueue.allCoresTaken());
+            boolean taken = RunQueue.allCoresTaken();
+            pool.spinGate().markBusy(taken && coresTakenLastTick);
+            coresTakenLastTick = taken;
         }
         spawner.maintain(now);
         if (pool.isDraining()) {

@@ -5,15 +5,24 @@ import dev.offload.transport.internal.shm.SpinGate;
 import java.io.IOException;
 
 /**
- * The one way a reader waits a little before it sleeps: poll, yield the core, poll again, until
- * something arrives or the budget is spent, and only while the spin gate has room.
+ * The one way a reader waits a little before it sleeps: poll, pause, poll again, until something
+ * arrives or the budget is spent, and only while the spin gate has room. The pause is an idle
+ * strategy in two steps ({@link #pause}): a busy spin ({@code Thread.onSpinWait}) for the first
+ * {@link #BUSY_SPIN_NANOS}, then {@code Thread.yield} for the rest.
  *
- * <p>Yield rather than {@code Thread.onSpinWait()}: on a small machine the thread being waited for
- * (the peer, a caller being woken) is often queued on this very core, and a busy spinner keeps it
- * off for the whole spin. Measured on 2 vCPUs, one worker, sequential no-op jobs: p50 21 µs
- * yielding against 60–90 µs busy-spinning.
+ * <p>Why both. An answer to a short job comes within a few microseconds, and a yield is a system
+ * call (1.3 µs on a 2-vCPU PVM guest), so yielding from the start makes every round trip wait for
+ * the yield in progress: {@code get()} from a plain {@code main}, sequential no-op jobs, p50 5.0 µs
+ * and p90 15-19 µs yielding against 1.4-2.6 and 2.1-3.3 µs with a busy spin first (500,000 jobs,
+ * four runs each). But on a small machine the thread being waited for (the peer, a caller being
+ * woken) may be queued on this very core, and a thread that only busy-spins keeps it off for the
+ * whole spin (measured on 2 vCPUs, one worker: p50 21 µs yielding against 60-90 µs busy-spinning
+ * for 50 µs). After a few microseconds without an answer that is the likelier case, so the spinner
+ * yields from then on.
  */
 public final class SpinWait {
+    /** How long a spin busy-spins before it yields: a short job's answer comes within it. */
+    public static final long BUSY_SPIN_NANOS = 10_000L;
 
     /** One look for work: the work, or null for none yet. */
     @FunctionalInterface
@@ -33,17 +42,32 @@ public final class SpinWait {
             return null;
         }
         try {
-            long deadline = System.nanoTime() + budgetNanos;
+            long start = System.nanoTime();
+            long now = start;
             do {
-                Thread.yield();
+                pause(now - start);
                 T found = poll.poll();
                 if (found != null) {
                     return found;
                 }
-            } while (System.nanoTime() - deadline < 0);
+                now = System.nanoTime();
+            } while (now - start < budgetNanos);
             return null;
         } finally {
             gate.exit();
+        }
+    }
+
+    /**
+     * One pause of a spin that has gone on for {@code spunNanos}: a busy-spin hint for the first
+     * {@link #BUSY_SPIN_NANOS}, a yield of the core after. Not on an event loop (BlockHound counts
+     * both as waiting).
+     */
+    public static void pause(long spunNanos) {
+        if (spunNanos < BUSY_SPIN_NANOS) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
         }
     }
 }

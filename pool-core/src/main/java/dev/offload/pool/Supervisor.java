@@ -73,9 +73,10 @@ final class Supervisor implements Runnable {
     /**
      * From {@code submit()}: work has come. After an idle spell the spin gate still says the cores
      * are free (so that a lone caller's first jobs get spinning readers), and a burst that fills the
-     * machine would have every reader spinning against it until the next tick samples the run
-     * queue; woken now, this thread samples it within a busy tick. One volatile read per submit, an
-     * unpark per idle spell. Non-blocking.
+     * machine would have every reader spinning against it until the ticks sample the run queue;
+     * woken now, this thread samples it at once and marks the gate busy one busy tick later (two
+     * samples in a row, {@link #coresTakenLastTick}). One volatile read per submit, an unpark per
+     * idle spell. Non-blocking.
      */
     void noteWork() {
         if (idleTick) {

@@ -12,13 +12,13 @@ import java.io.IOException;
  *
  * <p>Why both. An answer to a short job comes within a few microseconds, and a yield is a system
  * call (1.3 µs on a 2-vCPU PVM guest), so yielding from the start makes every round trip wait for
- * the yield in progress: {@code get()} from a plain {@code main}, sequential no-op jobs, p50 5.0 µs
- * and p90 15-19 µs yielding against 1.4-2.6 and 2.1-3.3 µs with a busy spin first (500,000 jobs,
- * four runs each). But on a small machine the thread being waited for (the peer, a caller being
- * woken) may be queued on this very core, and a thread that only busy-spins keeps it off for the
- * whole spin (measured on 2 vCPUs, one worker: p50 21 µs yielding against 60-90 µs busy-spinning
- * for 50 µs). After a few microseconds without an answer that is the likelier case, so the spinner
- * yields from then on.
+ * the yield in progress: {@code get()} from a plain {@code main}, sequential no-op jobs, 500,000
+ * after 400,000 of warm-up, p50 4.7-5.0 µs and p90 13.6-14.3 µs yielding, against 1.4-2.6 and
+ * 1.8-4.0 µs with this busy spin first (BENCHMARKS.md, 2026-12-01). But on a small machine the
+ * thread being waited for (the peer, a caller being woken) may be queued on this very core, and a
+ * thread that only busy-spins keeps it off for the whole spin (measured on 2 vCPUs, one worker: p50
+ * 21 µs yielding against 60-90 µs busy-spinning). After a few microseconds without an answer that
+ * is the likelier case, so the spinner yields from then on.
  */
 public final class SpinWait {
     /** How long a spin busy-spins before it yields: a short job's answer comes within it. */

@@ -44,15 +44,8 @@ final class Supervisor implements Runnable {
     private volatile boolean idleTick;
     /** The first rescue of a stalled callback is a warning, later ones are debug lines. */
     private boolean warnedStall;
-    /**
-     * Whether the last busy tick's sample found every core taken. The spin gate is marked busy only
-     * when two samples in a row say so: one sample counts whatever happened to be runnable at that
-     * instant (a reader woken for a moment, this very thread, a kernel thread), and a mark lasts a
-     * whole tick, in which no reader spins and every job costs its worker a wake-up. Measured with
-     * 500,000 sequential {@code get()}s (one caller, one worker: two running threads on two
-     * cores), 1.5-4.3 % of the jobs ran under a one-sample mark, 0.3-0.7 % under a two-sample one.
-     */
-    private boolean coresTakenLastTick;
+    /** Whether the spin gate should say every core is taken: two samples in a row. */
+    private final BusyMark busyMark = new BusyMark();
 
     Supervisor(WorkerPool pool, Spawner spawner) {
         this.pool = pool;
@@ -75,8 +68,8 @@ final class Supervisor implements Runnable {
      * are free (so that a lone caller's first jobs get spinning readers), and a burst that fills the
      * machine would have every reader spinning against it until the ticks sample the run queue;
      * woken now, this thread samples it at once and marks the gate busy one busy tick later (two
-     * samples in a row, {@link #coresTakenLastTick}). One volatile read per submit, an unpark per
-     * idle spell. Non-blocking.
+     * samples in a row, {@link BusyMark}). One volatile read per submit, an unpark per idle spell.
+     * Non-blocking.
      */
     void noteWork() {
         if (idleTick) {
@@ -136,7 +129,7 @@ final class Supervisor implements Runnable {
         }
         if (!busy) {
             pool.spinGate().markBusy(false); // idle: the next burst starts as if cores were free
-            coresTakenLastTick = false;
+            busyMark.reset();
         }
         if (pool.hasTimeouts()) {
             for (Job job : pool.queue().waiting()) {
@@ -154,9 +147,7 @@ final class Supervisor implements Runnable {
         }
         rescueStalledReader(now);
         if (busy) {
-            boolean taken = RunQueue.allCoresTaken();
-            pool.spinGate().markBusy(taken && coresTakenLastTick);
-            coresTakenLastTick = taken;
+            pool.spinGate().markBusy(busyMark.sample(RunQueue.allCoresTaken()));
         }
         spawner.maintain(now);
         if (pool.isDraining()) {

@@ -9,8 +9,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,16 +28,12 @@ class FrameAppenderTouchTest {
 
     @Test
     void shouldKeepPagesTouchedAheadWithoutChangingAFrameAcrossChunks() throws IOException {
-        Path queueDir = base.path().resolve("q");
-        Path arenaFile = base.path().resolve("q" + PayloadArena.SUFFIX);
-        Files.createDirectories(queueDir);
-        ShmQueues.open(queueDir).close();
-        PayloadArena.create(arenaFile, MAX_FRAME);
         int frames = 0;
         long bytes = 0;
-        try (PayloadArena arena = PayloadArena.open(arenaFile, MAX_FRAME);
-             FrameAppender appender = new FrameAppender(queueDir);
-             FrameTailer tailer = new FrameTailer(queueDir, MAX_FRAME, "test", arena, end -> { }, System::currentTimeMillis)) {
+        try (OneQueue q = OneQueue.create(base.path(), MAX_FRAME);
+             PayloadArena arena = PayloadArena.open(q.arenaFile(), MAX_FRAME);
+             FrameAppender appender = new FrameAppender(q.queueDir());
+             FrameTailer tailer = new FrameTailer(q.queueDir(), MAX_FRAME, "test", arena, end -> { }, System::currentTimeMillis)) {
             // past the first chunk (ShmQueues.blockSize()), where the appender maps another stretch of the file
             while (bytes < 3 * ShmQueues.blockSize() / 2) {
                 byte[] payload = ByteBuffer.allocate(Long.BYTES + frames % 97).putLong(frames).array();
@@ -58,9 +52,6 @@ class FrameAppenderTouchTest {
             assertThat(pages * PAGE).as("pages touched for %d bytes of frames in %d documents", bytes, appender.documents())
                     .isGreaterThanOrEqualTo(bytes)
                     .isLessThanOrEqualTo(4 * bytes + 4 * FrameAppender.TOUCH_AHEAD_BYTES);
-        } finally {
-            ShmFiles.deleteRecursively(queueDir);
-            Files.deleteIfExists(arenaFile);
         }
     }
 }

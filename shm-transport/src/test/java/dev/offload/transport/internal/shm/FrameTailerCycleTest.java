@@ -8,8 +8,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,16 +27,12 @@ class FrameTailerCycleTest {
 
     @Test
     void shouldSayAPollMayMoveToTheNextCycleOnlyFromJustBeforeItsEnd() throws IOException {
-        Path queueDir = base.path().resolve("q");
-        Path arenaFile = base.path().resolve("q" + PayloadArena.SUFFIX);
-        Files.createDirectories(queueDir);
-        ShmQueues.open(queueDir).close();
-        PayloadArena.create(arenaFile, MAX_FRAME);
         AtomicLong clock = new AtomicLong(System.currentTimeMillis());
         Frame job = Frame.of(FrameType.JOB, 1, 1, new byte[] {1, 2, 3});
-        try (PayloadArena arena = PayloadArena.open(arenaFile, MAX_FRAME);
-             FrameAppender appender = new FrameAppender(queueDir);
-             FrameTailer tailer = new FrameTailer(queueDir, MAX_FRAME, "test", arena, end -> { }, clock::get)) {
+        try (OneQueue q = OneQueue.create(base.path(), MAX_FRAME);
+             PayloadArena arena = PayloadArena.open(q.arenaFile(), MAX_FRAME);
+             FrameAppender appender = new FrameAppender(q.queueDir());
+             FrameTailer tailer = new FrameTailer(q.queueDir(), MAX_FRAME, "test", arena, end -> { }, clock::get)) {
             assertThat(tailer.mayMoveToNextCycle()).as("before its first read, the tailer has a file to find").isTrue();
 
             int cycle;
@@ -60,9 +54,6 @@ class FrameTailerCycleTest {
             assertThat(tailer.mayMoveToNextCycle()).as("within the edge").isTrue();
             clock.set(end + 1);
             assertThat(tailer.mayMoveToNextCycle()).as("in the next cycle, not moved yet").isTrue();
-        } finally {
-            ShmFiles.deleteRecursively(queueDir);
-            Files.deleteIfExists(arenaFile);
         }
     }
 

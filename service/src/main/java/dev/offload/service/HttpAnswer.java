@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -33,7 +34,12 @@ final class HttpAnswer {
     private static final byte[] CLOSE = ascii("\r\nConnection: close");
     private static final byte[] KEEP_ALIVE = ascii("\r\nConnection: keep-alive");
     private static final byte[] CRLF = ascii("\r\n");
-    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /**
+     * HTTP's IMF-fixdate (RFC 9110, 5.6.7): a two-digit day, always GMT. Not the JDK's
+     * RFC_1123_DATE_TIME, which writes the 1st of a month as "1", not "01".
+     */
+    private static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
     /** One formatted Date per second; racing threads may both format it, and either result is right. */
     private static volatile Stamp date = new Stamp(0, new byte[0]);
 
@@ -88,11 +94,16 @@ final class HttpAnswer {
         buf.writeByte('0' + value % 10);
     }
 
+    /** The Date header's value for a time in seconds since the epoch. */
+    static String httpDate(long epochSecond) {
+        return IMF_FIXDATE.format(Instant.ofEpochSecond(epochSecond));
+    }
+
     private static byte[] date() {
         long second = System.currentTimeMillis() / 1000;
         Stamp stamp = date;
         if (stamp.second != second) {
-            stamp = new Stamp(second, ascii(RFC_1123.format(Instant.ofEpochSecond(second))));
+            stamp = new Stamp(second, ascii(httpDate(second)));
             date = stamp;
         }
         return stamp.text;

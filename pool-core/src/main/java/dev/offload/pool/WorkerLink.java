@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Threading: {@link #tryDispatch} from any thread (the dispatch lock, only ever tried, keeps the
  * in-flight order equal to the channel's order); the in-flight ring's consumer side, {@link #credit}
- * and {@link #runNanosEstimate} from the reader role; the volatile fields for the supervisor, from
+ * and {@link #runTime} from the reader role; the volatile fields for the supervisor, from
  * anywhere.
  */
 final class WorkerLink {
@@ -55,8 +55,8 @@ final class WorkerLink {
      * second worker could be started for it, and the admission queue keeps its priority order.
      */
     private volatile int credit = 1;
-    /** Reader-owned: smoothed handler run time of this worker's recent jobs; -1 before the first. */
-    private long runNanosEstimate = -1;
+    /** Reader-owned: this worker's typical handler run time, from its recent answers. */
+    private final RunTimeEstimate runTime = new RunTimeEstimate();
     /** False once the worker must get no more jobs (retiring, quota reached, pool draining, dead). */
     private volatile boolean accepting = true;
     /** Set when the worker is known gone (doorbell end of stream, process exit): the reader reaps it. */
@@ -325,8 +325,7 @@ final class WorkerLink {
 
     /** Reader role: the credit follows the run time: deep pipelines for tiny jobs, one at a time for long ones. */
     private void learn(long runNanos) {
-        runNanosEstimate = runNanosEstimate < 0 ? runNanos : runNanosEstimate + (runNanos - runNanosEstimate) / 4;
-        long depth = 1 + PIPELINE_NANOS / Math.max(1, runNanosEstimate);
+        long depth = 1 + PIPELINE_NANOS / Math.max(1, runTime.learn(runNanos));
         int next = (int) Math.min(MAX_CREDIT, depth);
         if (next != credit) {
             credit = next; // only when it changes: submitting threads read it, and a write moves the line away from them

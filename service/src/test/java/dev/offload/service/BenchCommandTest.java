@@ -29,7 +29,7 @@ class BenchCommandTest {
     @Test
     void shouldPrintJsonWithPercentilesAndThroughput() throws IOException {
         Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--jobs", "200",
-                "--throughput-jobs", "200", "--throughput-warmup", "0",
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup-seconds", "0",
                 "--warmup", "50", "--workers", "1", "--payload", "64", "--large-payload", "100000",
                 "--large-jobs", "20", "--large-warmup", "5", "--json");
 
@@ -59,7 +59,7 @@ class BenchCommandTest {
     @Test
     void shouldPrintBothTransportsSideBySideWithTheirRatio() throws IOException {
         Cli.Run run = Cli.run("bench", "--config", smallPools(), "--jobs", "100",
-                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "20", "--workers", "1",
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "20", "--warmup-seconds", "0", "--workers", "1",
                 "--large-jobs", "5", "--large-warmup", "1");
 
         assertThat(run.status()).as(run.err()).isZero();
@@ -77,10 +77,13 @@ class BenchCommandTest {
     @Test
     void shouldRunOnlyTheCasesAsked() throws IOException {
         Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--cases", "callback",
-                "--jobs", "50", "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "10", "--json");
+                "--jobs", "50", "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "10", "--warmup-seconds", "1", "--json");
 
         assertThat(run.status()).as(run.err()).isZero();
-        JsonNode pipe = new ObjectMapper().readTree(run.out()).get("results").get(0);
+        assertThat(run.err()).contains("pipe: 1 s of no-op round trips while the JIT settles");
+        JsonNode doc = new ObjectMapper().readTree(run.out());
+        assertThat(doc.get("warmupSeconds").asInt()).isEqualTo(1);
+        JsonNode pipe = doc.get("results").get(0);
         assertThat(pipe.get("callbackMicros").get("count").asLong()).isEqualTo(50);
         assertThat(pipe.has("latencyMicros")).isFalse();
         assertThat(pipe.has("jobsPerSecond")).isFalse();
@@ -93,7 +96,7 @@ class BenchCommandTest {
         Path hgrm = dir.resolve("hgrm");
 
         Cli.Run run = Cli.run("bench", "--config", smallPools(), "--transport", "pipe", "--jobs", "100",
-                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "20",
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "20", "--warmup-seconds", "0",
                 "--workers", "1", "--large-payload", "100000", "--large-jobs", "10", "--large-warmup", "2",
                 "--html", page.toString(), "--hgrm", hgrm.toString());
 

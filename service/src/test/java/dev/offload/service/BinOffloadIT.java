@@ -60,7 +60,7 @@ class BinOffloadIT {
         Run run = run(new ProcessBuilder(java, "-cp", REPO.resolve("service/target/offload.jar").toString(),
                 OffloadCommand.class.getName(), "bench",
                 "--config", config.toString(), "--transport", "shm", "--jobs", "10",
-                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "0")
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "0", "--warmup-seconds", "0")
                 .directory(dir.toFile()));
 
         assertThat(run.status()).as(run.out()).isZero();
@@ -74,7 +74,7 @@ class BinOffloadIT {
 
         Run run = run(new ProcessBuilder(java, "-jar", REPO.resolve("service/target/offload.jar").toString(), "bench",
                 "--config", config.toString(), "--transport", "shm", "--jobs", "10",
-                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "0")
+                "--throughput-jobs", "200", "--throughput-warmup", "0", "--warmup", "0", "--warmup-seconds", "0")
                 .directory(dir.toFile()));
 
         assertThat(run.status()).as(run.out()).isZero();

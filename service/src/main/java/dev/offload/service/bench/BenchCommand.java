@@ -62,6 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "5000", description = "unmeasured jobs before each phase (default: ${DEFAULT-VALUE})")
     int warmup;
 
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "10",
+            description = "before the warm-up jobs, no-op round trips for this long on each new pool: a pool's "
+                    + "round trips settle some 10 s after it starts, as the JIT finishes in both JVMs (default: ${DEFAULT-VALUE})")
+    int warmupSeconds;
+
     @Option(names = "--in-flight", paramLabel = "N", defaultValue = "256", description = "jobs kept in flight for throughput (default: ${DEFAULT-VALUE})")
     int inFlight;
 
@@ -182,6 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
         positive("--payload", payloadBytes, 0);
         positive("--workers", workers, 1);
         positive("--warmup", warmup, 0);
+        positive("--warmup-seconds", warmupSeconds, 0);
         positive("--in-flight", inFlight, 1);
         positive("--large-payload", largePayloadBytes, 0);
         positive("--large-jobs", largeJobs, 1);
@@ -191,7 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (cases.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--cases must name at least one case");
         }
-        return new BenchSettings(jobs, warmup, payloadBytes, workers, inFlight, EnumSet.copyOf(cases),
+        return new BenchSettings(jobs, warmup, warmupSeconds, payloadBytes, workers, inFlight, EnumSet.copyOf(cases),
                 largePayloadBytes, largeJobs, largeWarmup, throughputJobs, throughputWarmup);
     }
 

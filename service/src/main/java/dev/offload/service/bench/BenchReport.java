@@ -32,6 +32,10 @@ final class BenchReport {
                         + "throughput: %,d jobs on %d worker(s), %d in flight, after %,d warm-up%n",
                 settings.jobs(), settings.payloadBytes(), settings.warmup(), settings.throughputJobs(), settings.workers(),
                 settings.inFlight(), settings.throughputWarmup()));
+        if (settings.warmupSeconds() > 0) {
+            out.append(String.format(Locale.ROOT, "each new pool first ran no-op round trips for %d s, while the JIT settles%n",
+                    settings.warmupSeconds()));
+        }
         out.append(String.format(Locale.ROOT, "JDK %s, %d processors%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors()));
         if (settings.runs(BenchCase.roundtrip) || settings.runs(BenchCase.throughput)) {
@@ -92,6 +96,7 @@ final class BenchReport {
         var doc = new LinkedHashMap<String, Object>();
         doc.put("jobs", settings.jobs());
         doc.put("warmup", settings.warmup());
+        doc.put("warmupSeconds", settings.warmupSeconds());
         doc.put("payloadBytes", settings.payloadBytes());
         doc.put("workers", settings.workers());
         doc.put("inFlight", settings.inFlight());

@@ -7,6 +7,10 @@ import java.util.Set;
  *
  * @param jobs              measured round trips (get and callback)
  * @param warmup            unmeasured round trips before each of those phases
+ * @param warmupSeconds     no-op round trips for this long on each new pool, before anything else:
+ *                          a pool's round trips settle some 10 s after it starts, however many jobs
+ *                          run meanwhile (the JIT in both JVMs; while it works, every core is taken
+ *                          and nobody spins)
  * @param payloadBytes      size of each job's input and result, but for the large case
  * @param workers           workers in the throughput phase (the other cases use one)
  * @param inFlight          jobs kept submitted and unfinished in the throughput phase
@@ -18,7 +22,7 @@ import java.util.Set;
  * @param throughputWarmup  unmeasured jobs before it: enough for the JIT to finish with both sides'
  *                          paths (shm's reaches its steady pace only after some 400,000 jobs)
  */
-record BenchSettings(int jobs, int warmup, int payloadBytes, int workers, int inFlight, Set<BenchCase> cases,
+record BenchSettings(int jobs, int warmup, int warmupSeconds, int payloadBytes, int workers, int inFlight, Set<BenchCase> cases,
                      int largePayloadBytes, int largeJobs, int largeWarmup, int throughputJobs, int throughputWarmup) {
 
     BenchSettings {

@@ -5,9 +5,12 @@ import dev.offload.pool.OffloadException;
 import dev.offload.pool.WorkerPool;
 import org.HdrHistogram.Histogram;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -90,7 +93,28 @@ final class TransportBench {
             progress.accept(config.transport() + ": the pipe stand-ins were replaced by shm workers in "
                     + (System.nanoTime() - began) / 1_000_000 + " ms");
         }
+        settle(pool, config.transport());
         return pool;
+    }
+
+    /** Sequential no-op round trips for {@code --warmup-seconds}, on every worker of a new pool. */
+    private void settle(WorkerPool pool, String transport) {
+        if (settings.warmupSeconds() == 0) {
+            return;
+        }
+        progress.accept(transport + ": " + settings.warmupSeconds() + " s of no-op round trips while the JIT settles");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.warmupSeconds());
+        int batch = Math.max(1, pool.stats().workers());
+        List<CompletableFuture<?>> futures = new ArrayList<>(batch);
+        while (System.nanoTime() - end < 0) {
+            for (int i = 0; i < batch; i++) {
+                futures.add(pool.submit(NoOp.class, payload));
+            }
+            for (CompletableFuture<?> future : futures) {
+                future.join();
+            }
+            futures.clear();
+        }
     }
 
     /** Sequential round trips, the caller waiting in {@code join()} for each; nanoseconds. */

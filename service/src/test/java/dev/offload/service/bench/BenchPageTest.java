@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The bench page and the .hgrm files, from made-up histograms: no pool is started. */
 public class BenchPageTest {
-    private static final BenchSettings SETTINGS = new BenchSettings(10_000, 100, 16, 2, 256, EnumSet.allOf(BenchCase.class),
+    private static final BenchSettings SETTINGS = new BenchSettings(10_000, 100, 0, 16, 2, 256, EnumSet.allOf(BenchCase.class),
             1 << 20, 1_000, 10, 200_000, 400_000);
 
     @TempDir

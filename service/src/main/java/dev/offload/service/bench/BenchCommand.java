@@ -59,7 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", defaultValue = "2", description = "workers for the throughput phase (default: ${DEFAULT-VALUE})")
     int workers;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "5000", description = "unmeasured jobs before each phase (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "50000",
+            description = "unmeasured round trips before the sequential and the callback phase (default: ${DEFAULT-VALUE}; the callback path needs some 50,000 before it runs at its steady pace)")
     int warmup;
 
     @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "10",

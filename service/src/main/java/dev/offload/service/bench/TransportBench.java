@@ -5,9 +5,7 @@ import dev.offload.pool.OffloadException;
 import dev.offload.pool.WorkerPool;
 import org.HdrHistogram.Histogram;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -104,16 +102,12 @@ final class TransportBench {
         }
         progress.accept(transport + ": " + settings.warmupSeconds() + " s of no-op round trips while the JIT settles");
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.warmupSeconds());
-        int batch = Math.max(1, pool.stats().workers());
-        List<CompletableFuture<?>> futures = new ArrayList<>(batch);
+        CompletableFuture<?>[] round = new CompletableFuture<?>[Math.max(1, pool.stats().workers())];
         while (System.nanoTime() - end < 0) {
-            for (int i = 0; i < batch; i++) {
-                futures.add(pool.submit(NoOp.class, payload));
+            for (int i = 0; i < round.length; i++) {
+                round[i] = pool.submit(NoOp.class, payload);
             }
-            for (CompletableFuture<?> future : futures) {
-                future.join();
-            }
-            futures.clear();
+            CompletableFuture.allOf(round).join();
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.TreeMap;
  * environment dots become underscores and camelCase is split ({@code OFFLOAD_WORKERS_IDLE_TIMEOUT}),
  * or not ({@code OFFLOAD_WORKERS_IDLETIMEOUT}). Lists are comma-separated. Maps are set one entry at
  * a time: {@code -Doffload.handlers.fib=com.x.Fib} or {@code OFFLOAD_HANDLERS_FIB} (name lower-cased),
- * {@code -Doffload.workers.env.TZ=UTC} or {@code OFFLOAD_WORKERS_ENV_TZ} (name kept). Any other
+ * {@code -Doffload.workers.env.TZ=UTC} or {@code OFFLOAD_WORKERS_ENV_TZ} (name kept),
+ * {@code -Doffload.warmup.fib={"n":15}} or {@code OFFLOAD_WARMUP_FIB} (name lower-cased, value JSON text). Any other
  * {@code offload.*} property or {@code OFFLOAD_*} variable, except the reserved ones, is an error.
  */
 final class Overrides {
@@ -19,6 +20,7 @@ final class Overrides {
     private static final String PROPERTY_PREFIX = "offload.";
     private static final String ENV_PREFIX = "OFFLOAD_";
     private static final String ENV_HANDLERS = "OFFLOAD_HANDLERS_";
+    private static final String ENV_WARMUP = "OFFLOAD_WARMUP_";
     private static final String ENV_WORKER_ENV = "OFFLOAD_WORKERS_ENV_";
 
     /** Every accepted environment name of a plain (non-map) key, to that key. */
@@ -90,6 +92,9 @@ final class Overrides {
         if (name.startsWith(ENV_HANDLERS) && name.length() > ENV_HANDLERS.length()) {
             return "handlers." + name.substring(ENV_HANDLERS.length()).toLowerCase(Locale.ROOT);
         }
+        if (name.startsWith(ENV_WARMUP) && name.length() > ENV_WARMUP.length()) {
+            return "warmup." + name.substring(ENV_WARMUP.length()).toLowerCase(Locale.ROOT);
+        }
         if (name.startsWith(ENV_WORKER_ENV) && name.length() > ENV_WORKER_ENV.length()) {
             return "workers.env." + name.substring(ENV_WORKER_ENV.length());
         }
@@ -106,6 +111,8 @@ final class Overrides {
                 Setting.find(key).set(builder, value);
             } else if (mapSetting.key.equals("handlers")) {
                 builder.handler(entryName(mapSetting, key), value.strip());
+            } else if (mapSetting.key.equals("warmup")) {
+                builder.warmupInput(entryName(mapSetting, key), JsonText.check(key, value));
             } else {
                 builder.workerEnv(entryName(mapSetting, key), value);
             }

@@ -69,6 +69,7 @@ public final class PoolConfig {
     private final String journalFlush;
     private final Duration journalResultTtl;
     private final Map<String, String> handlers;
+    private final Map<String, String> warmup;
 
     PoolConfig(PoolConfigBuilder b, long heapBytes, InetSocketAddress bindAddress) {
         minWorkers = b.minWorkers;
@@ -104,6 +105,7 @@ public final class PoolConfig {
         journalFlush = b.journalFlush;
         journalResultTtl = b.journalResultTtl;
         handlers = Maps.orderedCopy(b.handlers);
+        warmup = Maps.orderedCopy(b.warmup);
     }
 
     /** Every value at its default. */
@@ -334,6 +336,15 @@ public final class PoolConfig {
     }
 
     /**
+     * {@code warmup}: handler name to a sample input, as JSON text, that {@code offload serve --warmup}
+     * sends to that handler while it warms up; unmodifiable, in file order. Only handlers that may
+     * run on made-up input belong here (no side effects): the others are never run by a warm-up.
+     */
+    public Map<String, String> warmup() {
+        return warmup;
+    }
+
+    /**
      * The effective config as nested maps with file keys, values written as in a file ({@code "60s"},
      * {@code "256m"}, {@code "20us"}); an unset class path is left out. A new map on each call.
      */
@@ -372,7 +383,8 @@ public final class PoolConfig {
                 && shmSpin.equals(c.shmSpin) && shmStartOverPipe.equals(c.shmStartOverPipe) && clusterName.equals(c.clusterName) && clusterBind.equals(c.clusterBind)
                 && clusterMembers.equals(c.clusterMembers) && clusterHeartbeatTimeout.equals(c.clusterHeartbeatTimeout)
                 && Objects.equals(journalDir, c.journalDir) && journalFlush.equals(c.journalFlush)
-                && journalResultTtl.equals(c.journalResultTtl) && handlers.equals(c.handlers);
+                && journalResultTtl.equals(c.journalResultTtl) && handlers.equals(c.handlers)
+                && warmup.equals(c.warmup);
     }
 
     @Override
@@ -381,7 +393,7 @@ public final class PoolConfig {
                 workerJvmArgs, workerEnv, workerClassPath, workerNice, workerCds, heartbeatInterval, heartbeatTimeout,
                 queueCapacity, jobTimeout, maxAttempts, cancelGrace, completion, transport, maxFrameBytes, shmDir, shmSpin,
                 shmStartOverPipe, clusterName, clusterBind, clusterMembers, clusterHeartbeatTimeout, journalDir, journalFlush, journalResultTtl,
-                handlers);
+                handlers, warmup);
     }
 
     @Override

@@ -46,6 +46,7 @@ public final class PoolConfigBuilder {
     String journalFlush = "os";
     Duration journalResultTtl = Duration.ofHours(1);
     Map<String, String> handlers = new LinkedHashMap<>();
+    Map<String, String> warmup = new LinkedHashMap<>();
 
     PoolConfigBuilder() {
     }
@@ -82,6 +83,7 @@ public final class PoolConfigBuilder {
         journalFlush = c.journalFlush();
         journalResultTtl = c.journalResultTtl();
         handlers = new LinkedHashMap<>(c.handlers());
+        warmup = new LinkedHashMap<>(c.warmup());
     }
 
     /** {@code workers.min}: workers forked at start and kept while idle; {@code >= 0}. */
@@ -309,6 +311,21 @@ public final class PoolConfigBuilder {
             handlers = new LinkedHashMap<>();
         }
         handlers.put(name, className);
+        return this;
+    }
+
+    /** {@code warmup}: handler name to a sample input as JSON text (replaces earlier entries). */
+    public PoolConfigBuilder warmup(Map<String, String> warmup) {
+        this.warmup = warmup == null ? null : new LinkedHashMap<>(warmup);
+        return this;
+    }
+
+    /** Adds or replaces one entry of {@code warmup}: {@code json}, the handler's sample input as JSON text. */
+    public PoolConfigBuilder warmupInput(String name, String json) {
+        if (warmup == null) {
+            warmup = new LinkedHashMap<>();
+        }
+        warmup.put(name, json);
         return this;
     }
 

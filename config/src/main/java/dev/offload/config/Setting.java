@@ -3,6 +3,7 @@ package dev.offload.config;
 import static dev.offload.config.ValueType.BOOLEAN;
 import static dev.offload.config.ValueType.DURATION;
 import static dev.offload.config.ValueType.INT;
+import static dev.offload.config.ValueType.JSON_MAP;
 import static dev.offload.config.ValueType.PATH;
 import static dev.offload.config.ValueType.SIZE;
 import static dev.offload.config.ValueType.SIZE_TEXT;
@@ -55,7 +56,8 @@ final class Setting<T> {
             of("journal.dir", PATH, PoolConfigBuilder::journalDir, c -> c.journalDir().orElse(null)),
             of("journal.flush", TEXT, PoolConfigBuilder::journalFlush, PoolConfig::journalFlush),
             of("journal.resultTtl", DURATION, PoolConfigBuilder::journalResultTtl, PoolConfig::journalResultTtl),
-            of("handlers", TEXT_MAP, PoolConfigBuilder::handlers, PoolConfig::handlers));
+            of("handlers", TEXT_MAP, PoolConfigBuilder::handlers, PoolConfig::handlers),
+            of("warmup", JSON_MAP, PoolConfigBuilder::warmup, PoolConfig::warmup));
 
     final String key;
     final ValueType<T> type;
@@ -108,7 +110,7 @@ final class Setting<T> {
 
     /** A map setting ({@code handlers}, {@code workers.env}): overridden one entry at a time. */
     boolean isMap() {
-        return type == TEXT_MAP;
+        return type == TEXT_MAP || type == JSON_MAP;
     }
 
     /**

@@ -92,6 +92,7 @@ final class Validation {
         oneOf("journal.flush", b.journalFlush, JOURNAL_FLUSHES);
         positive("journal.resultTtl", b.journalResultTtl);
         handlers(b.handlers);
+        warmup(b.warmup, b.handlers);
         return heapBytes;
     }
 
@@ -206,6 +207,19 @@ final class Validation {
             throw new ConfigException("cluster.heartbeatTimeout", formatDuration(timeout),
                     "cluster.heartbeatTimeout must be a whole number of seconds from 2s to 1h (got "
                             + formatDuration(timeout) + ")");
+        }
+    }
+
+    private static void warmup(Map<String, String> warmup, Map<String, String> handlers) {
+        notNull("warmup", warmup);
+        for (var e : warmup.entrySet()) {
+            String name = e.getKey();
+            if (!handlers.containsKey(name)) {
+                throw new ConfigException("warmup." + name, e.getValue(), "warmup." + name + ": no handler is named "
+                        + quote(String.valueOf(name)) + (handlers.isEmpty() ? " (no handlers are configured)"
+                        : " (handlers: " + String.join(", ", handlers.keySet()) + ")"));
+            }
+            JsonText.check("warmup." + name, e.getValue());
         }
     }
 

@@ -232,6 +232,37 @@ interface ValueType<T> {
         }
     };
 
+    /**
+     * A mapping of names to JSON values ({@code warmup}): each value may be any YAML or JSON value
+     * but null, kept as compact JSON text. Overrides set one entry at a time, as JSON text.
+     */
+    ValueType<Map<String, String>> JSON_MAP = new ValueType<>() {
+        public Map<String, String> fromNode(JsonNode node, String key) {
+            if (!node.isObject()) {
+                throw expected(key, "a mapping of names to JSON values", node);
+            }
+            var map = new LinkedHashMap<String, String>();
+            for (var e : node.properties()) {
+                JsonNode v = e.getValue();
+                if (v.isNull()) {
+                    throw expected(key + "." + e.getKey(), "a JSON value", v);
+                }
+                map.put(e.getKey(), v.toString());
+            }
+            return map;
+        }
+
+        public Map<String, String> fromText(String text, String key) {
+            throw new IllegalStateException(key + " is overridden one entry at a time");
+        }
+
+        public Object toPlain(Map<String, String> value) {
+            var plain = new LinkedHashMap<String, Object>();
+            value.forEach((name, json) -> plain.put(name, JsonText.plain(json)));
+            return plain;
+        }
+    };
+
     private static ConfigException expected(String key, String what, JsonNode got) {
         return expected(key, key, what, got);
     }

@@ -129,7 +129,7 @@ class ConfigFileTest {
         Path file = write("app.yaml", "wokers: {max: 2}");
 
         assertLoadFails(file, "wokers").hasMessage("unknown key 'wokers' in " + file
-                + " (known top-level keys: workers, queue, jobs, transport, cluster, journal, handlers)");
+                + " (known top-level keys: workers, queue, jobs, transport, cluster, journal, handlers, warmup)");
     }
 
     @Test
@@ -215,6 +215,29 @@ class ConfigFileTest {
         assertLoadFails(write("a.yaml", "handlers: {fib: not a class}"), "handlers.fib")
                 .hasMessageContaining("\"not a class\"");
         assertLoadFails(write("b.yaml", "handlers: {\"fi b\": x.Fib}"), "handlers.fi b");
+    }
+
+    @Test
+    void shouldKeepWarmupSamplesAsJsonTextAndPrintThemBackAsYaml() throws IOException {
+        PoolConfig c = load("a.yaml", """
+                handlers: {fib: a.Fib, hash: a.Hash, echo: a.Echo}
+                warmup:
+                  fib: {n: 15}
+                  hash: {"text": "warm-up", "rounds": 2}
+                  echo: [1, "two", true]
+                """);
+
+        assertThat(c.warmup()).containsExactly(Map.entry("fib", "{\"n\":15}"),
+                Map.entry("hash", "{\"text\":\"warm-up\",\"rounds\":2}"), Map.entry("echo", "[1,\"two\",true]"));
+        assertThat(PoolConfig.load(write("b.yaml", c.toYaml()))).isEqualTo(c);
+    }
+
+    @Test
+    void shouldRejectAWarmupSampleForAHandlerThatIsNotConfigured() throws IOException {
+        assertLoadFails(write("a.yaml", "handlers: {fib: a.Fib, sort: a.Sort}\nwarmup: {fob: {n: 1}}"), "warmup.fob")
+                .hasMessageContaining("no handler is named \"fob\" (handlers: fib, sort)");
+        assertLoadFails(write("b.yaml", "handlers: {fib: a.Fib}\nwarmup: {fib: null}"), "warmup.fib");
+        assertLoadFails(write("c.yaml", "handlers: {fib: a.Fib}\nwarmup: [fib]"), "warmup");
     }
 
     @Test

@@ -115,6 +115,27 @@ class OverridesTest {
     }
 
     @Test
+    void shouldSetWarmupSamplesAsJsonTextOneHandlerAtATime() throws IOException {
+        Path file = Files.writeString(dir.resolve("app.yaml"), "handlers: {fib: a.Fib, sort: a.Sort}\nwarmup: {fib: {n: 1}}");
+
+        PoolConfig c = PoolConfig.load(file, Map.of("offload.warmup.fib", " {\"n\": 15} "),
+                Map.of("OFFLOAD_WARMUP_SORT", "[3, 1, 2]"));
+
+        assertThat(c.warmup()).containsExactly(Map.entry("fib", "{\"n\":15}"), Map.entry("sort", "[3,1,2]"));
+    }
+
+    @Test
+    void shouldRejectAWarmupOverrideThatIsNotJson() throws IOException {
+        Path file = Files.writeString(dir.resolve("app.yaml"), "handlers: {fib: a.Fib}");
+
+        assertThatThrownBy(() -> PoolConfig.load(file, Map.of(), Map.of("OFFLOAD_WARMUP_FIB", "{\"n\": 15")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("warmup.fib is not JSON: Unexpected end-of-input")
+                .hasMessageContaining("OFFLOAD_WARMUP_FIB")
+                .satisfies(e -> assertThat(((ConfigException) e).key()).isEqualTo("warmup.fib"));
+    }
+
+    @Test
     void shouldSetWorkerEnvironmentEntriesKeepingTheirNames() {
         PoolConfig c = PoolConfig.fromEnvironment(Map.of("offload.workers.env.LANG", "C"),
                 Map.of("OFFLOAD_WORKERS_ENV_TZ", "UTC"));

@@ -21,7 +21,7 @@ class RoundTripTest {
     void shouldWriteFileStyleKeysAndValuesInToMap() {
         Map<String, Object> map = PoolConfig.defaults().toMap();
 
-        assertThat(map).containsOnlyKeys("workers", "queue", "jobs", "transport", "cluster", "journal", "handlers");
+        assertThat(map).containsOnlyKeys("workers", "queue", "jobs", "transport", "cluster", "journal", "handlers", "warmup");
         assertThat(map.get("journal").toString()).isEqualTo("{flush=os, resultTtl=3600s}"); // no dir: no journal
         assertThat(map.get("cluster").toString())
                 .isEqualTo("{name=offload, bind=127.0.0.1:5701, members=[], heartbeatTimeout=5s}");

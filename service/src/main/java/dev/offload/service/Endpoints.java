@@ -47,6 +47,11 @@ final class Endpoints {
         this.health = new PoolHealth(() -> pool.stats().local(), side);
     }
 
+    /** Whether {@code /health} says {@code "warming-up"} ({@link WarmUp}). */
+    void warming(boolean warming) {
+        health.warming(warming);
+    }
+
     Routes routes() {
         return routes;
     }

@@ -11,12 +11,14 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +50,10 @@ final class OffloadServer implements AutoCloseable {
     private final ServiceMetrics metrics;
     /** This host's pool reads its answers on the first event loop (one wake-up per answer). */
     private AnswerLoop.Attachment reading;
+    private EventLoop answerLoop;
+    /** What the connections call; set once, in {@link #start}. */
+    private Endpoints endpoints;
+    private WarmUp warmUp;
     private final Gate jobs = new Gate();
     private final CompletableFuture<Void> refusing = new CompletableFuture<>();
     private boolean closed;
@@ -102,9 +108,11 @@ final class OffloadServer implements AutoCloseable {
             OffloadServer server = new OffloadServer(config, catalog, loops, side, listener, connections, joined, async, metrics);
             // The workers ring the first loop directly: a job's answer wakes that loop, not a pool
             // thread that would then wake the loop (jobs of other loops hop on from there).
-            server.reading = joined.localPool().readAnswersOn(NettyAnswerLoop.of(loops.group().next()));
-            connections.serve(new Endpoints(new Routes(catalog), joined, clustered, server.jobs, side, config.maxFrameBytes(),
-                    failures, new AsyncEndpoints(async, server.jobs, catalog, config.journalResultTtl()), metrics));
+            server.answerLoop = loops.group().next();
+            server.reading = joined.localPool().readAnswersOn(NettyAnswerLoop.of(server.answerLoop));
+            server.endpoints = new Endpoints(new Routes(catalog), joined, clustered, server.jobs, side, config.maxFrameBytes(),
+                    failures, new AsyncEndpoints(async, server.jobs, catalog, config.journalResultTtl()), metrics);
+            connections.serve(server.endpoints);
             listener.config().setAutoRead(true); // accepting starts now
             return server;
         } catch (IOException | RuntimeException | Error e) {
@@ -174,6 +182,25 @@ final class OffloadServer implements AutoCloseable {
                 + (catalog.names().isEmpty() ? "none" : String.join(", ", catalog.names())) + ")";
     }
 
+    /**
+     * Starts a {@link WarmUp} of {@code length} once the workers are on shared memory; until it
+     * ends {@code /health} answers 503 {@code "warming-up"}. Returns at once; the future completes
+     * when the warm-up ends (or {@link #close} cut it short). Once per server.
+     */
+    CompletableFuture<Void> warmUp(Duration length) {
+        if (warmUp != null) {
+            throw new IllegalStateException("the server warms up once");
+        }
+        endpoints.warming(true);
+        InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
+        InetSocketAddress target = bound.getAddress().isAnyLocalAddress()
+                ? new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort()) : bound;
+        boolean wantsShm = !"pipe".equals(config.transport());
+        warmUp = WarmUp.start(pool.localPool(), answerLoop, target, config.warmup(), length, wantsShm,
+                config.startTimeout());
+        return warmUp.done().whenComplete((done, failure) -> endpoints.warming(false));
+    }
+
     /** "epoll" or "nio": the event-loop transport in use. */
     String ioTransport() {
         return loops.kind();
@@ -206,6 +233,9 @@ final class OffloadServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (warmUp != null) {
+            warmUp.close();
+        }
         long deadline = System.nanoTime() + grace.toNanos();
         try {
             jobs.close();

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * The {@code /health} answer: 200 {@code "ok"}, or 503 {@code "crash-loop"} while workers cannot be
- * started; of this host's pool, whatever the other hosts of a cluster do. Reading it (the pool's
+ * started, or 503 {@code "warming-up"} while {@code offload serve --warmup} runs ({@link WarmUp}); of this host's pool, whatever the other hosts of a cluster do. Reading it (the pool's
  * {@code stats()}) is for the side thread, and a poll that waits for
  * that thread waits for the scheduler too; so the last answer is kept, and a poll that finds it at
  * most {@value #MAX_AGE_MS} ms old is answered on its event loop at once (from
@@ -30,6 +30,7 @@ final class PoolHealth {
     private final Executor side;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private volatile Answer kept;
+    private volatile boolean warming;
 
     /** @param pool reads this host's pool stats; called on {@code side} only */
     PoolHealth(Supplier<PoolStats> pool, Executor side) {
@@ -54,6 +55,12 @@ final class PoolHealth {
         });
     }
 
+    /** From any thread: whether a warm-up runs; the next poll reads the pool afresh. */
+    void warming(boolean warming) {
+        this.warming = warming;
+        kept = null;
+    }
+
     /** On the side thread: keeps the health that {@code stats} says (read for {@code /stats}). */
     void keep(PoolStats stats) {
         store(stats);
@@ -61,13 +68,17 @@ final class PoolHealth {
 
     private Answer store(PoolStats stats) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", stats.crashLoop() ? "crash-loop" : "ok");
+        boolean warm = warming;
+        body.put("status", stats.crashLoop() ? "crash-loop" : warm ? "warming-up" : "ok");
         body.put("workers", stats.workers());
         body.put("busy", stats.busy());
         body.put("queued", stats.queued());
         body.put("transport", stats.transport());
-        Answer answer = new Answer(System.nanoTime(), stats.crashLoop() ? 503 : 200, Json.bytes(body));
+        Answer answer = new Answer(System.nanoTime(), stats.crashLoop() || warm ? 503 : 200, Json.bytes(body));
         kept = answer;
+        if (warm != warming) {
+            kept = null; // the warm-up ended while this was read: the next poll reads afresh
+        }
         return answer;
     }
 

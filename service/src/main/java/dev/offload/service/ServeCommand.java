@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
             "2:invalid config, handler or option"})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+    private static final Duration MAX_WARMUP = Duration.ofMinutes(5);
 
     @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON config; its handlers are what is served")
     Path configFile;
@@ -73,6 +74,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "a connection that owes no answer and sends nothing is closed after this (default: ${DEFAULT-VALUE})")
     Duration idleTimeout;
 
+    @Option(names = "--warmup", defaultValue = "10s", paramLabel = "DURATION", converter = DurationOption.class,
+            description = {"no-op jobs through the pool and requests through the front door for this long, once the workers "
+                + "are on shared memory, so that the first clients do not wait for the JIT; /health answers 503 "
+                + "\"warming-up\" meanwhile, and clients are served; 0s: none (default: ${DEFAULT-VALUE})"})
+    Duration warmup;
+
     @Spec
     CommandSpec spec;
 
@@ -80,6 +87,10 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535 (got " + port + ")");
+        }
+        if (warmup.compareTo(MAX_WARMUP) > 0) {
+            throw new ParameterException(spec.commandLine(), "--warmup must be at most "
+                    + DurationOption.format(MAX_WARMUP) + " (got " + DurationOption.format(warmup) + ")");
         }
         HttpLimits limits;
         try {
@@ -103,6 +114,9 @@ final class ServeCommand implements Callable<Integer> {
              OffloadServer server = OffloadServer.start(config, host, port, limits)) {
             out.println(server.banner());
             out.flush();
+            if (!warmup.isZero()) {
+                server.warmUp(warmup);
+            }
             LOG.info("HTTP over {} with {} event-loop thread(s); at most {} connections", server.ioTransport(),
                     limits.ioThreads(), limits.maxConnections());
             String signal = signals.await();

@@ -1,6 +1,6 @@
 package dev.offload.service;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.offload.config.ConfigException;
 import dev.offload.config.PoolConfig;
@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,30 +34,50 @@ final class ServiceConfig {
     }
 
     /**
-     * Built-in defaults, then the bundled handlers, then this JVM's overrides. The resource holds
-     * nothing but {@code handlers}, so the layering can be done here without a file: overrides set
-     * single handler entries ({@code OFFLOAD_HANDLERS_FIB}), which win over the bundled ones.
+     * Built-in defaults, then the bundled handlers and their warm-up samples, then this JVM's
+     * overrides. The resource holds nothing but {@code handlers} and {@code warmup}, so the layering
+     * can be done here without a file: overrides set single entries ({@code OFFLOAD_HANDLERS_FIB},
+     * {@code OFFLOAD_WARMUP_FIB}), which win over the bundled ones. A bundled sample is dropped when
+     * an override gives its name to another class: that handler never asked to run on it.
      */
     static PoolConfig bundledDefault() {
         PoolConfig overridden = PoolConfig.fromEnvironment();
-        Map<String, String> handlers = new LinkedHashMap<>(bundledHandlers());
+        JsonNode root = bundled();
+        Map<String, String> bundledHandlers = new LinkedHashMap<>();
+        root.get("handlers").properties().forEach(e -> bundledHandlers.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> handlers = new LinkedHashMap<>(bundledHandlers);
         handlers.putAll(overridden.handlers());
-        return overridden.toBuilder().handlers(handlers).build();
+        Map<String, String> warmup = new LinkedHashMap<>();
+        root.get("warmup").properties().forEach(e -> {
+            if (e.getValue().isNull() || !bundledHandlers.containsKey(e.getKey())) {
+                throw new IllegalStateException("the bundled " + DEFAULT_RESOURCE + " has a warm-up sample for "
+                        + e.getKey() + ", which is not one of its handlers or is null");
+            }
+            if (bundledHandlers.get(e.getKey()).equals(handlers.get(e.getKey()))) {
+                warmup.put(e.getKey(), e.getValue().toString());
+            }
+        });
+        warmup.putAll(overridden.warmup());
+        return overridden.toBuilder().handlers(handlers).warmup(warmup).build();
     }
 
-    private static Map<String, String> bundledHandlers() {
-        Map<String, Map<String, String>> root;
+    private static JsonNode bundled() {
+        JsonNode root;
         try (InputStream in = open()) {
-            root = new YAMLMapper().readValue(in, new TypeReference<>() { });
+            root = new YAMLMapper().readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the bundled " + DEFAULT_RESOURCE, e);
         }
-        if (root == null || !root.keySet().equals(Set.of("handlers"))) {
-            // A packaging mistake, not a user error: the resource is ours.
-            throw new IllegalStateException("the bundled " + DEFAULT_RESOURCE + " must hold only handlers (has "
-                    + (root == null ? "nothing" : root.keySet()) + ")");
+        Set<String> keys = new LinkedHashSet<>();
+        if (root != null) {
+            root.fieldNames().forEachRemaining(keys::add);
         }
-        return root.get("handlers");
+        if (!keys.equals(Set.of("handlers", "warmup")) || !root.get("handlers").isObject() || !root.get("warmup").isObject()) {
+            // A packaging mistake, not a user error: the resource is ours.
+            throw new IllegalStateException("the bundled " + DEFAULT_RESOURCE + " must hold handlers and warmup, "
+                    + "two mappings, and nothing else (has " + keys + ")");
+        }
+        return root;
     }
 
     private static InputStream open() throws IOException {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code bin/offload} as a real process; skipped until {@code service/target/offload.jar} is built. */
 @ExtendWith(NoLeftovers.class)
@@ -98,6 +99,24 @@ class BinOffloadIT {
             assertThat(serve.http().post("/jobs/fib", "{\"n\": 25}").json()).containsEntry("value", 75025);
 
             assertThat(serve.stop(Duration.ofSeconds(60))).as(serve.stderrText()).isZero(); // SIGTERM
+            assertThat(NoLeftovers.shmLeftovers(serve.pid())).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldWarmUpTheBundledHandlersWhileServingAndThenSayOk() throws Exception {
+        try (ServeProcess serve = ServeProcess.start(dir, "serve", Map.of(), Duration.ofSeconds(60), "--warmup", "3s")) {
+            Http.Reply first = serve.http().get("/health");
+            assertThat(first.status()).isEqualTo(503);
+            assertThat(first.json()).containsEntry("status", "warming-up");
+            assertThat(serve.http().post("/jobs/fib", "{\"n\": 20}").json()).containsEntry("value", 6765);
+
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(serve.http().get("/health").status()).isEqualTo(200));
+            assertThat(serve.http().get("/health").json()).containsEntry("status", "ok");
+            assertThat(serve.stderrText()).contains("WarmUp - warmed up in").doesNotContain("[WARN]");
+
+            assertThat(serve.stop(Duration.ofSeconds(60))).as(serve.stderrText()).isZero();
             assertThat(NoLeftovers.shmLeftovers(serve.pid())).isEmpty();
         }
     }

@@ -76,6 +76,8 @@ class ServeCommandTest {
         assertThat(Cli.run("serve", "--body-timeout", "0s").err())
                 .contains("--body-timeout must be a positive duration such as 500ms, 10s or 2m (got 0ms)");
 
+        assertThat(Cli.run("serve", "--warmup", "6m").err()).contains("--warmup must be at most 5m (got 6m)");
+        assertThat(Cli.run("serve", "--warmup", "ten").err()).contains("'ten' is not a duration");
         Cli.Run notADuration = Cli.run("serve", "--header-timeout", "10");
 
         assertThat(notADuration.status()).isEqualTo(2);

@@ -41,13 +41,17 @@ final class ServeProcess implements AutoCloseable {
 
     /**
      * Runs {@code bin/offload serve --port 0 ARGS} in {@code dir} with {@code env} added (e.g.
-     * {@code OFFLOAD_OPTS}), and waits up to {@code ready} for its banner.
+     * {@code OFFLOAD_OPTS}), and waits up to {@code ready} for its banner. Without {@code --warmup}
+     * in {@code ARGS}, adds {@code --warmup 0s}.
      *
      * @param name names the stderr file in {@code dir}
      */
     static ServeProcess start(Path dir, String name, Map<String, String> env, Duration ready, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(SCRIPT.toString(), "serve", "--port", "0"));
+        if (!List.of(args).contains("--warmup")) {
+            command.addAll(List.of("--warmup", "0s")); // ready at once; the warm-up has tests of its own
+        }
         command.addAll(List.of(args));
         Path stderr = dir.resolve(name + ".stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectError(stderr.toFile());

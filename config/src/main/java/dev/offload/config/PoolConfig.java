@@ -339,6 +339,7 @@ public final class PoolConfig {
      * {@code warmup}: handler name to a sample input, as JSON text, that {@code offload serve --warmup}
      * sends to that handler while it warms up; unmodifiable, in file order. Only handlers that may
      * run on made-up input belong here (no side effects): the others are never run by a warm-up.
+     * Read by {@code offload serve} only; a {@code WorkerPool} of your own ignores it.
      */
     public Map<String, String> warmup() {
         return warmup;

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
             "                     with Prefer: respond-async, answers 202 and Location: /jobs/id/{id} at once",
             "  GET  /jobs/id/{id} an asynchronous job: 202 while pending, 200 with its result or error",
             "  DELETE /jobs/id/{id} cancels it;  GET /dead-letters  the failed ones",
-            "  GET  /health       answers at once: status, workers, busy, queued",
+            "  GET  /health       answers at once: status (503 while crash-looping or warming up), workers, busy, queued",
             "  GET  /stats        the pool's counters and latencies (and the cluster's hosts)",
             "  GET  /metrics      the pool's and the JVM's meters for Prometheus (text format 0.0.4)",
             "With a cluster section in the config, joins the cluster and runs jobs on any host.",
@@ -75,9 +75,10 @@ final class ServeCommand implements Callable<Integer> {
     Duration idleTimeout;
 
     @Option(names = "--warmup", defaultValue = "10s", paramLabel = "DURATION", converter = DurationOption.class,
-            description = {"no-op jobs through the pool and requests through the front door for this long, once the workers "
-                + "are on shared memory, so that the first clients do not wait for the JIT; /health answers 503 "
-                + "\"warming-up\" meanwhile, and clients are served; 0s: none (default: ${DEFAULT-VALUE})"})
+            description = {"for this long once the workers are on shared memory, sends the config's warmup samples to "
+                + "their handlers over loopback (without any: no-op jobs, no handler), so that the first clients do not "
+                + "wait for the JIT; /health answers 503 \"warming-up\" meanwhile, clients are served; 0s: none "
+                + "(default: ${DEFAULT-VALUE})"})
     Duration warmup;
 
     @Spec

@@ -8,6 +8,7 @@ import dev.offload.service.async.AsyncJobs;
 import dev.offload.service.async.AsyncSettings;
 import dev.offload.service.async.JournalUnusableException;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -113,6 +114,7 @@ final class OffloadServer implements AutoCloseable {
             server.endpoints = new Endpoints(new Routes(catalog), joined, clustered, server.jobs, side, config.maxFrameBytes(),
                     failures, new AsyncEndpoints(async, server.jobs, catalog, config.journalResultTtl()), metrics);
             connections.serve(server.endpoints);
+            renderOneError();
             listener.config().setAutoRead(true); // accepting starts now
             return server;
         } catch (IOException | RuntimeException | Error e) {
@@ -132,6 +134,17 @@ final class OffloadServer implements AutoCloseable {
             side.close();
             throw e;
         }
+    }
+
+    /**
+     * Writes one error answer, thrown away, before the first client comes: the service's JSON
+     * writer (Jackson's mapper) and the error path load their classes here, 0.5-0.6 s on a cold
+     * JVM, rather than on the event loop during the first answer that is not a job's result.
+     */
+    private static void renderOneError() {
+        HttpError error = HttpError.stopping();
+        HttpAnswer.encode(UnpooledByteBufAllocator.DEFAULT, error.status(), HttpAnswer.JSON, Json.bytes(error.body()),
+                error.headers(), false, false, false).release();
     }
 
     /** Binds without accepting: connections wait in the backlog until the pool is up. */

@@ -33,15 +33,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>It waits for the workers to be on shared memory (the pipe stand-ins a pool starts with are
  * replaced within a few seconds), then for {@code length} sends requests through the front door
- * over loopback, from {@value #CONNECTIONS} keep-alive connections that each have one request
- * out at a time, as {@code wrk -c16} does:
+ * over loopback, from keep-alive connections that each have one request out at a time:
  * <ul>
  *   <li>with samples in the config ({@code warmup.<name>}: a handler that may run on made-up
- *       input), {@code POST /jobs/<name>} with each sample in turn: the clients' own path, their
- *       handlers' decoding included;</li>
+ *       input), {@code POST /jobs/<name>} with each sample in turn, from {@value #CONNECTIONS}
+ *       connections as {@code wrk -c16} does: the clients' own path, their handlers' decoding
+ *       included;</li>
  *   <li>without, {@code GET /health} and a {@code POST} to a name no handler can have (answered
- *       404), while the event loop keeps {@value #CONNECTIONS} no-op jobs in flight
- *       ({@link #HANDLER}, which every worker has: it answers its input). No user handler runs.</li>
+ *       404) from {@value #NO_SAMPLE_CONNECTIONS} connections, a request a millisecond each at
+ *       most, while the event loop keeps {@value #CONNECTIONS} no-op jobs in flight
+ *       ({@link #HANDLER}, which every worker has: it answers its input). No user handler runs.
+ *       The requests are few and paced: sent as fast as they are answered, requests that need no
+ *       worker keep both cores of a small machine busy, and the workers (nice 10) hardly run.</li>
  * </ul>
  * Meanwhile {@code /health} answers 503 {@code "warming-up"}, and clients are served as usual. The
  * warm-up's jobs count in {@code /stats} and {@code /metrics} like any others.
@@ -52,10 +55,18 @@ final class WarmUp implements AutoCloseable {
     static final String HANDLER = "dev.offload.worker.internal.TrainingJob";
     /** Loopback connections sending requests to the front door, and no-op jobs kept in flight without samples. */
     static final int CONNECTIONS = 16;
+    /** Loopback connections without samples: {@code /health} and a 404, beside the no-op jobs. */
+    static final int NO_SAMPLE_CONNECTIONS = 2;
     /** A job route no handler can have ({@code ~} is not allowed in a handler's name). */
     static final String NO_HANDLER = "/jobs/warm-up~";
     private static final byte[] INPUT = "{\"warm-up\":true}".getBytes(StandardCharsets.US_ASCII);
     private static final long POLL_MILLIS = 50;
+    /**
+     * Without samples, a connection sends at most one request a millisecond: requests that need no
+     * worker, sent as fast as they are answered, keep both cores of a small machine busy, and the
+     * workers (nice 10) would hardly run their no-op jobs.
+     */
+    private static final long PACE_MILLIS = 1;
 
     private final WorkerPool pool;
     private final EventLoop loop;
@@ -204,24 +215,32 @@ final class WarmUp implements AutoCloseable {
     }
 
     /**
-     * On this thread: {@value #CONNECTIONS} keep-alive connections, each sending its next request
-     * as soon as the answer to its last one is in, until {@code end}. Answers are checked only for
-     * their framing; a status other than 2xx or 404 is logged once (a sample that does not fit its
-     * handler, say), and the warm-up goes on.
+     * On this thread: keep-alive connections, each sending its next request as soon as the answer
+     * to its last one is in, until {@code end}. Answers are checked only for their framing; a
+     * sample's answer other than 2xx is logged once (a sample that does not fit its handler, say),
+     * and the warm-up goes on.
      */
     private void sendRequests(long end) throws InterruptedException {
         try (Selector selector = Selector.open()) {
             List<Connection> open = new ArrayList<>();
             try {
-                for (int i = 0; i < CONNECTIONS; i++) {
+                for (int i = 0; i < (noOpJobs ? NO_SAMPLE_CONNECTIONS : CONNECTIONS); i++) {
                     open.add(new Connection(selector, i));
                 }
+                long nextTick = System.nanoTime();
                 while (!stopped && System.nanoTime() - end < 0) {
-                    selector.select(POLL_MILLIS);
+                    selector.select(noOpJobs ? PACE_MILLIS : POLL_MILLIS);
                     for (SelectionKey key : selector.selectedKeys()) {
                         ((Connection) key.attachment()).ready();
                     }
                     selector.selectedKeys().clear();
+                    long now = System.nanoTime();
+                    if (noOpJobs && now - nextTick >= 0) {
+                        nextTick = now + TimeUnit.MILLISECONDS.toNanos(PACE_MILLIS);
+                        for (Connection c : open) {
+                            c.sendIfPaused();
+                        }
+                    }
                 }
             } finally {
                 for (Connection c : open) {
@@ -249,6 +268,8 @@ final class WarmUp implements AutoCloseable {
         private int next;
         /** Which of {@link #asks} is out. */
         private int sent;
+        /** Without samples: answered, and waiting for the next tick to send again. */
+        private boolean paused;
         private ByteBuffer out;
         private ByteBuffer in = ByteBuffer.allocate(4096);
 
@@ -279,11 +300,28 @@ final class WarmUp implements AutoCloseable {
                 }
                 if (answered()) {
                     requests.incrementAndGet();
-                    out = nextAsk();
-                    channel.write(out);
-                    key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+                    if (noOpJobs) {
+                        paused = true; // the next request goes at the next tick (see sendIfPaused)
+                        key.interestOps(0);
+                    } else {
+                        send();
+                    }
                 }
             }
+        }
+
+        /** Without samples: the next request, if this connection waits for its tick. */
+        void sendIfPaused() throws IOException {
+            if (paused) {
+                paused = false;
+                send();
+            }
+        }
+
+        private void send() throws IOException {
+            out = nextAsk();
+            channel.write(out);
+            key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
         }
 
         /** True once {@code in} holds a whole answer, which is then dropped from it. */
@@ -331,11 +369,10 @@ final class WarmUp implements AutoCloseable {
         }
     }
 
-    /** Logs the first answer that is neither 2xx nor the expected 404, with its status line. */
+    /** Logs the first answer to a sample that is not 2xx, with its status line. */
     private void noteStatus(String head, String ask) {
-        int status = head.length() >= 12 ? head.charAt(9) - '0' : 0;
-        boolean expected = status == 2 || (noOpJobs && head.startsWith("404", 9));
-        if (!expected && !oddAnswerLogged) {
+        boolean ok = noOpJobs || (head.length() >= 12 && head.charAt(9) == '2'); // without samples: 503, 404 as meant
+        if (!ok && !oddAnswerLogged) {
             oddAnswerLogged = true;
             LOG.warn("the warm-up's {} was answered {}: does the config's warmup sample fit its handler?",
                     ask, head.substring(0, Math.max(0, head.indexOf('\r'))));

@@ -121,8 +121,11 @@ final class WarmUp implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts the warm-up on its own thread; {@link #done()} completes when it ends, however it ends. */
-    /** @param samples handler name to sample input (JSON text), the config's {@code warmup}: what is sent */
+    /**
+     * Starts the warm-up on its own thread; {@link #done()} completes when it ends, however it ends.
+     *
+     * @param samples handler name to sample input (JSON text), the config's {@code warmup}: what is sent
+     */
     static WarmUp start(WorkerPool pool, EventLoop loop, InetSocketAddress address, Map<String, String> samples,
                         Duration length, boolean wantsShm, Duration maxWaitForShm) {
         WarmUp warmUp = new WarmUp(pool, loop, address, samples, length, wantsShm, maxWaitForShm);
@@ -389,15 +392,6 @@ final class WarmUp implements AutoCloseable {
 
     private static byte[] ask(String request) {
         return request.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** For the log and tests: the warm-up's jobs answered, and its requests answered. */
-    long jobsAnswered() {
-        return jobs.get();
-    }
-
-    long requestsAnswered() {
-        return requests.get();
     }
 
     @Override

@@ -2,7 +2,8 @@
 # `offload serve` against its Node peer (docs/peers/node-serve.js), one after the other in the same
 # run, with wrk as in issue 12: -t1 -c16, POST /jobs/fib with {"n": 15} then {"n": 27}; then
 # GET /health while another wrk saturates /jobs/fib; then 50 slow clients (slow-clients.py).
-# Each server is measured cold first (the first wrk after it started), then again once warm, then
+# Each server is measured cold first (the first wrk once its /health says ok: for offload serve, after
+# its --warmup), then again once warm, then
 # fib 15 once more after STEADY_SECONDS (default 30) more of fib 15.
 # Needs wrk, node, python3 and service/target/offload.jar.
 #
@@ -27,7 +28,7 @@ stop() {
 trap stop EXIT
 
 await_health() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do # 60 s: offload serve says ok once its --warmup (10 s) is done
     curl -sf "http://127.0.0.1:$1/health" >/dev/null && return 0
     sleep 0.2
   done

@@ -3,8 +3,8 @@
 # run, with wrk as in issue 12: -t1 -c16, POST /jobs/fib with {"n": 15} then {"n": 27}; then
 # GET /health while another wrk saturates /jobs/fib; then 50 slow clients (slow-clients.py).
 # Each server is measured cold first (the first wrk once its /health says ok: for offload serve, after
-# its --warmup), then again once warm, then
-# fib 15 once more after STEADY_SECONDS (default 30) more of fib 15.
+# its --warmup), then again once warm, then fib 15 once more after STEADY_SECONDS (default 30) more
+# of fib 15.
 # Needs wrk, node, python3 and service/target/offload.jar.
 #
 #   docs/peers/compare.sh [seconds per run] [connections]        (defaults: 8, 16)

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -209,18 +211,8 @@ interface ValueType<T> {
      */
     ValueType<Map<String, String>> TEXT_MAP = new ValueType<>() {
         public Map<String, String> fromNode(JsonNode node, String key) {
-            if (!node.isObject()) {
-                throw expected(key, "a mapping of names to values", node);
-            }
-            var map = new LinkedHashMap<String, String>();
-            for (var e : node.properties()) {
-                JsonNode v = e.getValue();
-                if (!v.isValueNode() || v.isNull()) {
-                    throw expected(key + "." + e.getKey(), "a string", v);
-                }
-                map.put(e.getKey(), v.asText());
-            }
-            return map;
+            return mapping(node, key, "a mapping of names to values", "a string",
+                    v -> v.isValueNode() && !v.isNull(), JsonNode::asText);
         }
 
         public Map<String, String> fromText(String text, String key) {
@@ -238,22 +230,12 @@ interface ValueType<T> {
      */
     ValueType<Map<String, String>> JSON_MAP = new ValueType<>() {
         public Map<String, String> fromNode(JsonNode node, String key) {
-            if (!node.isObject()) {
-                throw expected(key, "a mapping of names to JSON values", node);
-            }
-            var map = new LinkedHashMap<String, String>();
-            for (var e : node.properties()) {
-                JsonNode v = e.getValue();
-                if (v.isNull()) {
-                    throw expected(key + "." + e.getKey(), "a JSON value", v);
-                }
-                map.put(e.getKey(), v.toString());
-            }
-            return map;
+            return mapping(node, key, "a mapping of names to JSON values", "a JSON value", v -> !v.isNull(),
+                    JsonNode::toString);
         }
 
         public Map<String, String> fromText(String text, String key) {
-            throw new IllegalStateException(key + " is overridden one entry at a time");
+            return TEXT_MAP.fromText(text, key);
         }
 
         public Object toPlain(Map<String, String> value) {
@@ -262,6 +244,25 @@ interface ValueType<T> {
             return plain;
         }
     };
+
+    /**
+     * The entries of a mapping ({@link #TEXT_MAP}, {@link #JSON_MAP}), in order, each value that
+     * {@code accepts} as {@code text} gives it; else the error naming {@code key} or the entry's key.
+     */
+    private static Map<String, String> mapping(JsonNode node, String key, String what, String valueWhat,
+                                               Predicate<JsonNode> accepts, Function<JsonNode, String> text) {
+        if (!node.isObject()) {
+            throw expected(key, what, node);
+        }
+        var map = new LinkedHashMap<String, String>();
+        for (var e : node.properties()) {
+            if (!accepts.test(e.getValue())) {
+                throw expected(key + "." + e.getKey(), valueWhat, e.getValue());
+            }
+            map.put(e.getKey(), text.apply(e.getValue()));
+        }
+        return map;
+    }
 
     private static ConfigException expected(String key, String what, JsonNode got) {
         return expected(key, key, what, got);

@@ -82,7 +82,8 @@ final class WarmUp implements AutoCloseable {
     private final boolean noOpJobs;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicLong jobs = new AtomicLong();
-    private final AtomicLong requests = new AtomicLong();
+    /** This thread's: the requests answered. */
+    private long requestsAnswered;
     private final Thread thread;
     private volatile boolean stopped;
     private volatile boolean loadRunning;
@@ -164,7 +165,7 @@ final class WarmUp implements AutoCloseable {
             loadRunning = false;
             if (!stopped) {
                 LOG.info("warmed up in {} ms: {} requests{} in {} ms, after {} ms waiting for shm workers",
-                        (System.nanoTime() - start) / 1_000_000, requests.get(),
+                        (System.nanoTime() - start) / 1_000_000, requestsAnswered,
                         noOpJobs ? " and " + jobs.get() + " no-op jobs (no warmup samples configured)" : "",
                         (System.nanoTime() - loadStart) / 1_000_000, (loadStart - start) / 1_000_000);
             }
@@ -302,7 +303,7 @@ final class WarmUp implements AutoCloseable {
                     throw new IOException("the front door closed a warm-up connection");
                 }
                 if (answered()) {
-                    requests.incrementAndGet();
+                    requestsAnswered++;
                     if (noOpJobs) {
                         paused = true; // the next request goes at the next tick (see sendIfPaused)
                         key.interestOps(0);

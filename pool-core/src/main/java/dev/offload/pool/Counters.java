@@ -36,6 +36,8 @@ final class Counters {
     final LongAdder dispatchNudges = new LongAdder();
     /** Times an attached loop left a worker's answers to the reader thread, reading them might have waited. */
     final LongAdder readsLeftToReaderThread = new LongAdder();
+    /** Jobs taken back, unstarted, from a worker that had not answered for a while, and sent to another (for tests and tuning). */
+    final LongAdder withdrawn = new LongAdder();
     final LatencyStats queueWait = new LatencyStats();
     final LatencyStats runTime = new LatencyStats();
     final LatencyStats endToEnd = new LatencyStats();

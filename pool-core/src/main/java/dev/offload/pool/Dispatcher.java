@@ -88,6 +88,48 @@ final class Dispatcher {
         }
     }
 
+    /**
+     * Role holder: a worker that has not answered for its stall time ({@link WorkerLink#stalled})
+     * gives back the jobs it has not started, and they go ahead of the queued ones to workers with
+     * room. Nothing moves unless another worker, not stalled itself, has credit now. {@code now}:
+     * a nanoTime read a moment ago; {@code mayWait} as for {@link #refill}.
+     */
+    void rebalance(long now, boolean mayWait) {
+        WorkerLink[] links = pool.links();
+        if (links.length < 2) {
+            return;
+        }
+        for (WorkerLink link : links) {
+            if (link.passedOverAt != 0) {
+                if (link.resumed() && pool.queue().size() > 0) {
+                    dispatchQueued(mayWait);
+                }
+                continue;
+            }
+            if (link.load() == 0 || !link.stalled(now) || !link.accepting() || !anotherHasRoom(link, now)) {
+                continue;
+            }
+            Job[] back = link.withdrawUnstarted(mayWait);
+            if (back.length > 0) {
+                for (Job job : back) {
+                    pool.queue().requeue(job);
+                }
+                pool.counters().withdrawn.add(back.length);
+                dispatchQueued(mayWait);
+            }
+        }
+    }
+
+    /** True when a worker other than {@code stalled} has credit and is not stalled itself. */
+    boolean anotherHasRoom(WorkerLink stalled, long now) {
+        for (WorkerLink link : pool.links()) {
+            if (link != stalled && link.hasCredit() && !link.stalled(now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Package-private for a test that replays a cancel landing between a refill's poll and this send. */
     boolean send(WorkerLink link, Job job, boolean mayWait) {
         return send(link, job, mayWait, System.nanoTime());

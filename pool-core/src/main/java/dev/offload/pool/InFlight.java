@@ -111,6 +111,34 @@ final class InFlight {
         INDEX.setVolatile(indexes, TAIL, t);
     }
 
+    /**
+     * Producer and consumer at once (the role holder with the dispatch lock): removes the newest
+     * {@code n} jobs and returns them, oldest first.
+     */
+    Job[] retractNewest(int n) {
+        long t = tail();
+        if (n > t - head()) {
+            throw new IllegalArgumentException(n + " jobs to retract, " + (t - head()) + " in flight");
+        }
+        Job[] taken = new Job[n];
+        for (int k = 0; k < n; k++) {
+            int i = (int) (t - n + k) & mask;
+            taken[k] = jobs[i];
+            jobs[i] = null;
+        }
+        INDEX.setVolatile(indexes, TAIL, t - n);
+        return taken;
+    }
+
+    /** Under the dispatch lock: how many of the newest jobs came in a frame after the {@code frame}-th. */
+    int countSentAfter(long frame) {
+        int n = 0;
+        for (long i = tail() - 1, h = head(); i >= h && jobs[(int) i & mask].frameOnLink > frame; i--) {
+            n++;
+        }
+        return n;
+    }
+
     /** Consumer: the oldest job, or null. */
     Job peek() {
         long h = head();

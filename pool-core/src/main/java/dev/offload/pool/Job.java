@@ -41,6 +41,8 @@ final class Job {
     volatile long sentAt;
     /** The worker holding the job now, or null while it waits in the admission queue. */
     volatile WorkerLink link;
+    /** Which JOB frame on {@link #link}'s channel carried it (counting from 1); under that link's dispatch lock. */
+    long frameOnLink;
 
     Job(long id, long seq, String handler, byte[] input, JavaType outputType, int priority, int maxAttempts,
         Duration timeout, Consumer<Object> progressListener, Executor executor, JobFuture<Object> future) {

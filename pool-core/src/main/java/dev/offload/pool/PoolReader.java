@@ -265,6 +265,7 @@ final class PoolReader implements AutoCloseable {
                 }
             }
             pool.dispatcher().dispatchQueued(mayBlock);
+            pool.dispatcher().rebalance(System.nanoTime(), mayBlock);
         }
         for (WorkerLink link : pool.links()) {
             if (link.reaped) {
@@ -302,6 +303,7 @@ final class PoolReader implements AutoCloseable {
             leaveReadsToReaderThread();
         }
         if (handled > 0) {
+            pool.dispatcher().rebalance(System.nanoTime(), mayWait); // a worker that answered has room; one that did not may be stalled
             if (idleSince != 0) {
                 spin.record(System.nanoTime() - idleSince);
                 idleSince = 0;

@@ -145,6 +145,15 @@ final class Supervisor implements Runnable {
             pool.counters().dispatchNudges.increment();
             pool.reader().requestDispatch();
         }
+        for (WorkerLink link : pool.links()) {
+            // Jobs wait inside a worker that has not answered for a while: the role holder moves
+            // them when it reads an answer, but no answer may come (the other workers idle).
+            if (link.load() > 1 && now - link.headSince > WorkerLink.STALL_MIN_NANOS
+                    && pool.dispatcher().anotherHasRoom(link, now)) {
+                pool.reader().requestDispatch();
+                break;
+            }
+        }
         rescueStalledReader(now);
         if (busy) {
             pool.spinGate().markBusy(busyMark.sample(RunQueue.allCoresTaken()));
@@ -183,6 +192,14 @@ final class Supervisor implements Runnable {
             return false;
         }
         Job[] held = link.inFlight.snapshot();
+        long passedOverAt = link.passedOverAt;
+        long timeoutNanos = pool.config().heartbeatTimeout().toNanos();
+        long lastSign = Math.max(passedOverAt, Math.max(link.lastHeard, link.headSince));
+        if (passedOverAt != 0 && !link.resumed() && now - lastSign > timeoutNanos) {
+            link.kill("did not run for " + (now - lastSign) / 1_000_000
+                    + " ms after the jobs waiting in it went to other workers (workers.heartbeatTimeout "
+                    + pool.config().heartbeatTimeout().toMillis() + " ms) and was killed");
+        }
         if (held.length == 0) {
             retireIfDue(link, now);
             return false;
@@ -199,7 +216,6 @@ final class Supervisor implements Runnable {
                     + pool.config().cancelGrace().toMillis() + " ms)");
         } else {
             long heard = Math.max(link.lastHeard, link.headSince);
-            long timeoutNanos = pool.config().heartbeatTimeout().toNanos();
             if (running != null && now - heard > timeoutNanos) {
                 link.kill("sent no heartbeat for " + (now - heard) / 1_000_000 + " ms (workers.heartbeatTimeout "
                         + pool.config().heartbeatTimeout().toMillis() + " ms) and was killed");

@@ -41,6 +41,15 @@ final class WorkerLink {
     static final int HOLD_LOW = 8;
     /** The most JOB frames held back at once: the next dispatch sends them all. */
     static final int HOLD_MAX = 32;
+    /**
+     * A worker that has not answered for this long, nor for {@link #STALL_RUNS} of its typical run
+     * time, while it holds jobs it has not started, is stalled: those jobs go to another worker
+     * ({@link Dispatcher#rebalance}). Workers run below the caller's priority; on busy cores one
+     * can wait milliseconds for a core, or sit in a collection, while another has room.
+     */
+    static final long STALL_MIN_NANOS = 1_000_000;
+    static final int STALL_RUNS = 8;
+    private static final Job[] NO_JOBS = new Job[0];
     /** {@link #lastAnswer} moves on only once this much older: it orders workers answered within a moment of each other arbitrarily. */
     private static final long LAST_ANSWER_GRAIN_NANOS = 100_000;
 
@@ -57,6 +66,16 @@ final class WorkerLink {
     private volatile int credit = 1;
     /** Reader-owned: this worker's typical handler run time, from its recent answers. */
     private final RunTimeEstimate runTime = new RunTimeEstimate();
+    /** Reader-owned: how long without an answer makes this worker stalled ({@link #STALL_MIN_NANOS}). */
+    private long stallNanos = STALL_MIN_NANOS;
+    /**
+     * nanoTime its unstarted jobs were withdrawn ({@link #withdrawUnstarted}), 0 if they were not:
+     * it gets no new job until it shows it runs again (an answer, or the withdrawal seen; see
+     * {@link #resumed}). The supervisor kills a worker passed over for workers.heartbeatTimeout.
+     */
+    volatile long passedOverAt;
+    /** JOB frames sent (or held) on the channel so far; under the dispatch lock. */
+    private long jobFrames;
     /** False once the worker must get no more jobs (retiring, quota reached, pool draining, dead). */
     private volatile boolean accepting = true;
     /** Set when the worker is known gone (doorbell end of stream, process exit): the reader reaps it. */
@@ -140,7 +159,15 @@ final class WorkerLink {
 
     /** True when this worker could take a job now (a hint: {@link #tryDispatch} decides). */
     boolean hasCredit() {
-        return accepting() && inFlight.size() < credit;
+        return accepting() && passedOverAt == 0 && inFlight.size() < credit;
+    }
+
+    /**
+     * Reader role: true when the worker holds jobs and has not answered for its stall time (see
+     * {@link #STALL_MIN_NANOS}); {@code now} a nanoTime read a moment ago.
+     */
+    boolean stalled(long now) {
+        return !inFlight.isEmpty() && now - headSince > stallNanos;
     }
 
     int load() {
@@ -215,6 +242,7 @@ final class WorkerLink {
             if (!written) {
                 return false;
             }
+            job.frameOnLink = ++jobFrames;
             if (sentBefore == 0) {
                 counters.queueWait.recordNanos(now - job.submittedAt);
             }
@@ -319,13 +347,63 @@ final class WorkerLink {
         if (inFlight.isEmpty()) {
             idleSince = now;
         }
+        if (passedOverAt != 0) {
+            passedOverAt = 0;
+        }
         learn(runNanos);
         return job;
     }
 
+    /**
+     * Reader role or supervisor, on a worker passed over that holds nothing: true (and it may get jobs again)
+     * once it has seen the withdrawal, which it does only when it runs.
+     */
+    boolean resumed() {
+        if (passedOverAt == 0 || !inFlight.isEmpty() || channel.jobsClaimed() < 0) {
+            return false;
+        }
+        passedOverAt = 0;
+        return true;
+    }
+
+    /**
+     * Reader role: takes back the jobs this worker holds and has not started, their frames
+     * withdrawn on the channel ({@link Channel#withdraw}) so that it never starts them; oldest
+     * first, their attempts given back. Empty when there are none, the transport cannot withdraw,
+     * the worker claimed one meanwhile, or a dispatch holds the lock. After a withdrawal the worker
+     * gets no new job until it answers.
+     */
+    Job[] withdrawUnstarted(boolean mayWait) {
+        if (!dispatchLock.tryLock()) {
+            return NO_JOBS;
+        }
+        try {
+            long claimed = channel.jobsClaimed();
+            int n = claimed < 0 ? 0 : inFlight.countSentAfter(claimed);
+            if (n == 0 || !channel.withdraw(claimed, jobFrames)) {
+                return NO_JOBS;
+            }
+            passedOverAt = System.nanoTime();
+            Job[] taken = inFlight.retractNewest(n);
+            for (Job job : taken) {
+                job.attempts--;
+                job.link = null;
+            }
+            sent -= n;
+            if (inFlight.isEmpty()) {
+                idleSince = System.nanoTime();
+            }
+            return taken;
+        } finally {
+            unlockDispatch(mayWait);
+        }
+    }
+
     /** Reader role: the credit follows the run time: deep pipelines for tiny jobs, one at a time for long ones. */
     private void learn(long runNanos) {
-        long depth = 1 + PIPELINE_NANOS / Math.max(1, runTime.learn(runNanos));
+        long estimate = runTime.learn(runNanos);
+        stallNanos = Math.max(STALL_MIN_NANOS, STALL_RUNS * estimate);
+        long depth = 1 + PIPELINE_NANOS / Math.max(1, estimate);
         int next = (int) Math.min(MAX_CREDIT, depth);
         if (next != credit) {
             credit = next; // only when it changes: submitting threads read it, and a write moves the line away from them

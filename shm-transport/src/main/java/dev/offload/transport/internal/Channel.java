@@ -103,6 +103,33 @@ public interface Channel extends AutoCloseable {
     }
 
     /**
+     * Worker side, as it is about to run the JOB frame it read last: true when it may, false when
+     * the parent {@linkplain #withdraw withdrew} that frame (another worker runs the job; this one
+     * skips it without an answer). Every JOB frame read must pass here once, in order: the count
+     * is how the two sides name a frame. By default (a transport that cannot withdraw), true.
+     */
+    default boolean claimJob() {
+        return true;
+    }
+
+    /**
+     * Parent side: how many JOB frames the worker has {@linkplain #claimJob claimed} (started or
+     * skipped); -1 when this transport cannot withdraw frames, or a withdrawal is not yet seen.
+     */
+    default long jobsClaimed() {
+        return -1;
+    }
+
+    /**
+     * Parent side: withdraws the JOB frames after the {@code claimed}-th through the
+     * {@code through}-th sent (counting from 1); true when the worker will start none of them (it
+     * had claimed exactly {@code claimed}), false when it claimed another first and nothing changed.
+     */
+    default boolean withdraw(long claimed, long through) {
+        return false;
+    }
+
+    /**
      * Parent side: the job id and attempt the worker last {@linkplain #recordJobStart recorded}
      * starting, as {@code {jobId, attempt}}; null when this transport records none. Readable after
      * the worker died and after {@link #close}.

@@ -57,6 +57,15 @@ final class JobRunner {
     }
 
     void run(Frame job) throws IOException {
+        if (!channel.claimJob()) {
+            inbox.takeCancelled(job.jobId()); // withdrawn by the parent, which sent it to another worker: no answer
+            if (inbox.lookAhead(channel) == null) {
+                // The parent sends this worker nothing until it shows it runs again: a frame says so
+                // now, and wakes the parent's reader to move jobs waiting elsewhere here.
+                channel.send(Frame.of(FrameType.HEARTBEAT, job.jobId(), job.attempt(), Frame.NO_PAYLOAD));
+            }
+            return;
+        }
         if (inbox.takeCancelled(job.jobId())) {
             channel.send(error(job, new CancellationException("job " + job.jobId() + " was cancelled before it started"), 0));
             held = 0;

@@ -36,6 +36,9 @@ final class ControlBlock {
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
+    /** Set in the jobs-claimed count by a withdrawal the worker has not yet seen. */
+    private static final long WITHDRAWN = 1L << 62;
+
     private final MappedByteBuffer buffer;
     private final Path file;
 
@@ -146,6 +149,44 @@ final class ControlBlock {
     void recordJobStart(long jobId, int attempt) {
         INT.setRelease(buffer, ControlBlockDescriptor.ATTEMPT_STARTED_OFFSET, attempt);
         LONG.setRelease(buffer, ControlBlockDescriptor.JOB_STARTED_OFFSET, jobId);
+    }
+
+    /**
+     * Worker's main thread: claims its {@code n}-th JOB frame (counting from 1, every one it read);
+     * false when the parent withdrew it first ({@link #withdraw}): then {@link #withdrawnThrough}
+     * says how far the withdrawal goes, and {@link #withdrawalSeen} ends it.
+     */
+    boolean claimJob(long n) {
+        return LONG.compareAndSet(buffer, ControlBlockDescriptor.JOBS_CLAIMED_OFFSET, n - 1, n);
+    }
+
+    long withdrawnThrough() {
+        return (long) LONG.getAcquire(buffer, ControlBlockDescriptor.WITHDRAWN_THROUGH_OFFSET);
+    }
+
+    /** Worker: it will skip every frame up to {@code through}; the parent may withdraw later ones again. */
+    void withdrawalSeen(long through) {
+        LONG.setVolatile(buffer, ControlBlockDescriptor.JOBS_CLAIMED_OFFSET, through);
+    }
+
+    /** Parent: how many JOB frames the worker has claimed; -1 while a withdrawal is not yet seen. */
+    long jobsClaimed() {
+        long claimed = (long) LONG.getVolatile(buffer, ControlBlockDescriptor.JOBS_CLAIMED_OFFSET);
+        return (claimed & WITHDRAWN) != 0 ? -1 : claimed;
+    }
+
+    /**
+     * Parent: keeps the worker from starting its frames {@code claimed + 1} to {@code through}.
+     * True when it will start none of them: the count was still {@code claimed}, so its next claim
+     * fails. The bound is written first and the CAS publishes it; it is written only while no
+     * withdrawal is pending (only the parent sets the mark), so the worker never reads it mid-change.
+     */
+    boolean withdraw(long claimed, long through) {
+        if ((long) LONG.getVolatile(buffer, ControlBlockDescriptor.JOBS_CLAIMED_OFFSET) != claimed) {
+            return false; // claimed another, or a withdrawal is pending
+        }
+        LONG.setRelease(buffer, ControlBlockDescriptor.WITHDRAWN_THROUGH_OFFSET, through);
+        return LONG.compareAndSet(buffer, ControlBlockDescriptor.JOBS_CLAIMED_OFFSET, claimed, claimed | WITHDRAWN);
     }
 
     /** The job id and attempt the worker recorded starting last; {0, 0} if none. */

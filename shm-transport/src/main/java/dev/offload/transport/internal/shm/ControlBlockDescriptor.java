@@ -23,6 +23,10 @@ package dev.offload.transport.internal.shm;
  *   +0    long  job id                 worker-owned: the job its main thread started last
  *   +8    int   attempt                of that job (read by the parent once the worker is dead, to
  *                                      tell the job it was running from those it had answered)
+ *   +16   long  jobs claimed           both sides: how many JOB frames the worker has started or
+ *                                      skipped; the worker CASes n-1→n before its n-th, the parent
+ *                                      CASes n→n|WITHDRAWN to keep it from starting any it has not
+ *   +24   long  withdrawn through      parent-owned: the last JOB frame that withdrawal covers
  * </pre>
  *
  * Each group sits on its own 128-byte line pair: the flag is the only field both processes write
@@ -31,7 +35,7 @@ package dev.offload.transport.internal.shm;
  */
 final class ControlBlockDescriptor {
     static final int MAGIC = 0x4F464C43; // "OFLC"
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     static final int LINE = 128;
     static final int MAGIC_OFFSET = 0;
@@ -44,6 +48,9 @@ final class ControlBlockDescriptor {
     /** The worker's line: the job it started last. */
     static final int JOB_STARTED_OFFSET = DIRECTION_BASE + Direction.values().length * DIRECTION_STRIDE;
     static final int ATTEMPT_STARTED_OFFSET = JOB_STARTED_OFFSET + Long.BYTES;
+    /** The worker's count of JOB frames claimed, which the parent may mark withdrawn. */
+    static final int JOBS_CLAIMED_OFFSET = JOB_STARTED_OFFSET + 2 * Long.BYTES;
+    static final int WITHDRAWN_THROUGH_OFFSET = JOB_STARTED_OFFSET + 3 * Long.BYTES;
 
     /** Bytes used; the file is one page. */
     static final int LENGTH = JOB_STARTED_OFFSET + LINE;

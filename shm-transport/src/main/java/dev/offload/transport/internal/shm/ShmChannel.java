@@ -73,6 +73,9 @@ public final class ShmChannel implements Channel {
     private final AdaptiveSpin spin;
     /** Reader-owned: a frame {@link #prepareSleep} found, returned by the next poll. */
     private Frame lookahead;
+    /** Worker's main thread: JOB frames claimed or skipped so far, and the last one a withdrawal covers. */
+    private long jobsClaimed;
+    private long skipThrough;
 
     private ShmChannel(String name, ChannelOptions options, SpinGate gate, Direction inbound, ControlBlock control,
                        FrameAppender appender, PayloadArena outArena, FrameTailer tailer, PayloadArena inArena,
@@ -253,6 +256,30 @@ public final class ShmChannel implements Channel {
     @Override
     public void recordJobStart(long jobId, int attempt) {
         control.recordJobStart(jobId, attempt);
+    }
+
+    @Override
+    public boolean claimJob() {
+        long n = ++jobsClaimed;
+        if (n <= skipThrough) {
+            return false;
+        }
+        if (control.claimJob(n)) {
+            return true;
+        }
+        skipThrough = control.withdrawnThrough(); // the parent withdrew this one and maybe later ones
+        control.withdrawalSeen(skipThrough);
+        return n > skipThrough && control.claimJob(n);
+    }
+
+    @Override
+    public long jobsClaimed() {
+        return control.jobsClaimed();
+    }
+
+    @Override
+    public boolean withdraw(long claimed, long through) {
+        return control.withdraw(claimed, through);
     }
 
     /** The control block is never unmapped by hand, so this reads it safely after close too. */

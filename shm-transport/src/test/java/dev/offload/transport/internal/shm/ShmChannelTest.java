@@ -97,6 +97,32 @@ class ShmChannelTest extends ChannelContractTest {
 
     @Test
     @Timeout(30)
+    void aWithdrawalShouldKeepTheWorkerFromStartingExactlyTheFramesItCoversOnceAndFailWhenTheWorkerClaimedFirst() {
+        assertThat(parent.jobsClaimed()).isZero();
+        assertThat(worker.claimJob()).isTrue(); // 1
+        assertThat(worker.claimJob()).isTrue(); // 2
+        assertThat(parent.jobsClaimed()).isEqualTo(2);
+        assertThat(parent.withdraw(1, 5)).as("the worker claimed 2 already").isFalse();
+        assertThat(parent.jobsClaimed()).isEqualTo(2);
+
+        assertThat(parent.withdraw(2, 5)).isTrue();
+        assertThat(parent.jobsClaimed()).as("not yet seen").isEqualTo(-1);
+        assertThat(parent.withdraw(2, 6)).as("one withdrawal at a time").isFalse();
+        assertThat(worker.claimJob()).as("3").isFalse();
+        assertThat(parent.jobsClaimed()).as("seen: counted through 5").isEqualTo(5);
+        assertThat(worker.claimJob()).as("4").isFalse();
+        assertThat(worker.claimJob()).as("5").isFalse();
+        assertThat(worker.claimJob()).as("6, sent after the withdrawal").isTrue();
+        assertThat(parent.jobsClaimed()).isEqualTo(6);
+
+        assertThat(parent.withdraw(6, 7)).isTrue(); // the head of a worker that never reached it
+        assertThat(worker.claimJob()).as("7").isFalse();
+        assertThat(worker.claimJob()).as("8").isTrue();
+        assertThat(parent.jobsClaimed()).isEqualTo(8);
+    }
+
+    @Test
+    @Timeout(30)
     void framesSentHeldShouldReachTheQueueTogetherAsOneDocumentAndRingASleepingReaderOnce() throws Exception {
         try (Selector selector = Selector.open()) {
             parent.wakeups().register(selector, SelectionKey.OP_READ);

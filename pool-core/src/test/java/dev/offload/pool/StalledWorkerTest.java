@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,5 +111,22 @@ class StalledWorkerTest {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(kill.exitValue()).as("kill -" + name + " " + pid).isZero();
+        if (name.equals("STOP")) { // delivered asynchronously: until the kernel says it is stopped, it may still answer
+            await("worker " + pid + " stopped").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> allThreadsStopped(pid));
+        }
+    }
+
+    /** True when every thread of the process is in state T in {@code /proc/<pid>/task/<tid>/stat}. */
+    private static boolean allThreadsStopped(long pid) throws IOException {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

@@ -6,8 +6,6 @@ package dev.offload.worker.internal;
  * for the type factory and 150-350 ms for the mapper). A job that needs the codec before the warm-up
  * is done waits only for what is left of it: the JVM's class initialisation is the lock.
  *
- * <p>Then it has the worker's start-up garbage collected, once ({@link #run}).
- *
  * <p>A class of its own so that starting it initialises nothing: calling a static method of
  * {@link PayloadCodec}, or making a lambda there, would run the codec's class initialisation on
  * the caller's thread, the worker's main thread.
@@ -27,10 +25,5 @@ final class CodecWarmUp implements Runnable {
     @Override
     public void run() {
         PayloadCodec.warmUp();
-        // What the start made and keeps (about 6 MB: the channel's, Jackson's and the JDK's own
-        // objects) goes to the old generation now, in one collection while the worker is new and
-        // mostly idle. Left to the young collections, it is copied twice, and those two took 34-123 ms
-        // each (the others about 1 ms), under load and at nice 10, with jobs waiting.
-        System.gc();
     }
 }

@@ -256,6 +256,7 @@ final class PoolReader implements AutoCloseable {
             waitingReadWanted = false; // this sweep reads every channel, and may wait
         }
         boolean leftToReaderThread = false;
+        long lastRead = 0; // the clock read for the last frame handled
         if (dispatchWanted || (mayBlock && waitingDispatchWanted)) {
             dispatchWanted = false;
             if (mayBlock) {
@@ -283,6 +284,7 @@ final class PoolReader implements AutoCloseable {
                     }
                     n++;
                     long now = System.nanoTime(); // the one clock read per frame: a read costs tens of ns
+                    lastRead = now;
                     if (n == 1) {
                         link.lastHeard = now; // once a batch: the supervisor's liveness check counts in seconds
                     }
@@ -303,7 +305,7 @@ final class PoolReader implements AutoCloseable {
             leaveReadsToReaderThread();
         }
         if (handled > 0) {
-            pool.dispatcher().rebalance(System.nanoTime(), mayWait); // a worker that answered has room; one that did not may be stalled
+            pool.dispatcher().rebalance(lastRead, mayWait); // a worker that answered has room; one that did not may be stalled
             if (idleSince != 0) {
                 spin.record(System.nanoTime() - idleSince);
                 idleSince = 0;

@@ -355,8 +355,8 @@ final class WorkerLink {
     }
 
     /**
-     * Reader role or supervisor, on a worker passed over that holds nothing: true (and it may get jobs again)
-     * once it has seen the withdrawal, which it does only when it runs.
+     * Reader role or supervisor, on a worker passed over that holds nothing: true (and it may get
+     * jobs again) once it has seen the withdrawal, which it does only when it runs.
      */
     boolean resumed() {
         if (passedOverAt == 0 || !inFlight.isEmpty() || channel.jobsClaimed() < 0) {
@@ -371,7 +371,7 @@ final class WorkerLink {
      * withdrawn on the channel ({@link Channel#withdraw}) so that it never starts them; oldest
      * first, their attempts given back. Empty when there are none, the transport cannot withdraw,
      * the worker claimed one meanwhile, or a dispatch holds the lock. After a withdrawal the worker
-     * gets no new job until it answers.
+     * gets no new job until it shows it runs ({@link #passedOverAt}).
      */
     Job[] withdrawUnstarted(boolean mayWait) {
         if (!dispatchLock.tryLock()) {

@@ -35,12 +35,7 @@ class StalledWorkerTest {
     void jobsWaitingInAStoppedWorkerShouldRunOnTheOtherOnceAndTheStoppedOneShouldSkipThemWhenItRunsAgain() throws Exception {
         PoolConfig config = TestPools.config("shm", 2).heartbeatTimeout(Duration.ofSeconds(60)).build();
         try (WorkerPool pool = WorkerPool.start(config)) {
-            // Tiny jobs until both workers have answered enough of them to hold several at once.
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                runAll(pool, 64);
-                WorkerLink[] links = pool.links();
-                return links.length == 2 && Arrays.stream(links).allMatch(l -> l.credit() > 4);
-            });
+            awaitBothHoldingSeveral(pool);
             long submittedBefore = pool.stats().completed();
             WorkerLink stopped = pool.links()[0];
             long stoppedPid = stopped.worker.pid();
@@ -72,11 +67,7 @@ class StalledWorkerTest {
     void aWorkerStoppedWithNothingLeftInItShouldBeKilledAfterTheHeartbeatTimeoutAndReplaced() throws Exception {
         PoolConfig config = TestPools.config("shm", 2).heartbeatTimeout(Duration.ofSeconds(2)).build();
         try (WorkerPool pool = WorkerPool.start(config)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                runAll(pool, 64);
-                WorkerLink[] links = pool.links();
-                return links.length == 2 && Arrays.stream(links).allMatch(l -> l.credit() > 4);
-            });
+            awaitBothHoldingSeveral(pool);
             long stoppedPid = pool.links()[0].worker.pid();
             signal("STOP", stoppedPid);
             try {
@@ -92,6 +83,15 @@ class StalledWorkerTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> pool.stats().workers() == 2);
             assertThat(runAll(pool, 64)).extracting(r -> r[0]).doesNotContain(stoppedPid);
         }
+    }
+
+    /** Tiny jobs until both workers have answered enough of them to hold several at once (their credit). */
+    private static void awaitBothHoldingSeveral(WorkerPool pool) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            runAll(pool, 64);
+            WorkerLink[] links = pool.links();
+            return links.length == 2 && Arrays.stream(links).allMatch(l -> l.credit() > 4);
+        });
     }
 
     /** Submits {@code n} tiny jobs at once and waits for them all. */

@@ -192,13 +192,15 @@ final class Supervisor implements Runnable {
             return false;
         }
         Job[] held = link.inFlight.snapshot();
-        long passedOverAt = link.passedOverAt;
         long timeoutNanos = pool.config().heartbeatTimeout().toNanos();
-        long lastSign = Math.max(passedOverAt, Math.max(link.lastHeard, link.headSince));
-        if (passedOverAt != 0 && !link.resumed() && now - lastSign > timeoutNanos) {
-            link.kill("did not run for " + (now - lastSign) / 1_000_000
-                    + " ms after the jobs waiting in it went to other workers (workers.heartbeatTimeout "
-                    + pool.config().heartbeatTimeout().toMillis() + " ms) and was killed");
+        long passedOverAt = link.passedOverAt;
+        if (passedOverAt != 0 && !link.resumed()) {
+            long lastSign = Math.max(passedOverAt, Math.max(link.lastHeard, link.headSince));
+            if (now - lastSign > timeoutNanos) {
+                link.kill("did not run for " + (now - lastSign) / 1_000_000
+                        + " ms after the jobs waiting in it went to other workers (workers.heartbeatTimeout "
+                        + pool.config().heartbeatTimeout().toMillis() + " ms) and was killed");
+            }
         }
         if (held.length == 0) {
             retireIfDue(link, now);
